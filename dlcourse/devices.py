@@ -1,0 +1,66 @@
+"""Device choice and seeding.
+
+``pick_device()`` prefers CUDA, then Apple's MPS, then the CPU. Set the environment variable
+``DLCOURSE_DEVICE`` (e.g. ``cpu``) or pass ``prefer=`` to override; asking for a device that is not
+present raises a clear error instead of silently falling back.
+"""
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+ENV_VAR = "DLCOURSE_DEVICE"
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps is not None and mps.is_available())
+
+
+def available_devices() -> list[torch.device]:
+    """Every device this machine can run on: always ``cpu``, then ``cuda`` and ``mps`` when present."""
+    devices = [torch.device("cpu")]
+    if torch.cuda.is_available():
+        devices.append(torch.device("cuda"))
+    if _mps_available():
+        devices.append(torch.device("mps"))
+    return devices
+
+
+def device_available(name: str) -> bool:
+    """True when the device type ``name`` ('cpu', 'cuda', 'mps') can be used here."""
+    kind = torch.device(name).type
+    return any(d.type == kind for d in available_devices())
+
+
+def pick_device(prefer: str | None = None) -> torch.device:
+    """The device to train on: ``prefer`` or ``$DLCOURSE_DEVICE`` if given, else cuda > mps > cpu."""
+    wanted = prefer or os.environ.get(ENV_VAR, "").strip() or None
+    if wanted:
+        try:
+            dev = torch.device(wanted)
+        except RuntimeError as err:
+            raise ValueError(f"unknown device {wanted!r}: use 'cpu', 'cuda' or 'mps'") from err
+        if not device_available(dev.type):
+            have = ", ".join(d.type for d in available_devices())
+            raise RuntimeError(
+                f"device {wanted!r} was requested (argument or ${ENV_VAR}) but is not available on "
+                f"this machine; available: {have}. Unset ${ENV_VAR} or pick one of those."
+            )
+        return dev
+    for kind in ("cuda", "mps"):
+        if device_available(kind):
+            return torch.device(kind)
+    return torch.device("cpu")
+
+
+def seed(value: int = 0) -> None:
+    """Seed Python, NumPy and PyTorch (all devices) so a run can be repeated exactly."""
+    random.seed(value)
+    np.random.seed(value)
+    torch.manual_seed(value)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(value)
