@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 ENV_VAR = "DLCOURSE_DEVICE"
+DEVICES_VAR = "DLCOURSE_DEVICES"
 
 
 def _mps_available() -> bool:
@@ -20,8 +21,7 @@ def _mps_available() -> bool:
     return bool(mps is not None and mps.is_available())
 
 
-def available_devices() -> list[torch.device]:
-    """Every device this machine can run on: always ``cpu``, then ``cuda`` and ``mps`` when present."""
+def _present() -> list[torch.device]:
     devices = [torch.device("cpu")]
     if torch.cuda.is_available():
         devices.append(torch.device("cuda"))
@@ -30,10 +30,23 @@ def available_devices() -> list[torch.device]:
     return devices
 
 
+def available_devices() -> list[torch.device]:
+    """Every device checks should run on: always ``cpu``, then ``cuda`` and ``mps`` when present.
+
+    ``$DLCOURSE_DEVICES`` (e.g. ``cpu`` or ``cpu,cuda``) restricts the list, for a quick run or a test.
+    """
+    devices = _present()
+    wanted = os.environ.get(DEVICES_VAR, "").strip()
+    if wanted:
+        names = {torch.device(n.strip()).type for n in wanted.split(",") if n.strip()}
+        devices = [d for d in devices if d.type in names] or [torch.device("cpu")]
+    return devices
+
+
 def device_available(name: str) -> bool:
     """True when the device type ``name`` ('cpu', 'cuda', 'mps') can be used here."""
     kind = torch.device(name).type
-    return any(d.type == kind for d in available_devices())
+    return any(d.type == kind for d in _present())
 
 
 def pick_device(prefer: str | None = None) -> torch.device:

@@ -1,0 +1,1 @@
+"""Grading command for the course: python -m autograder {release,check,grade}."""

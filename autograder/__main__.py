@@ -1,0 +1,57 @@
+"""python -m autograder {release,check,grade} — see README.md (Instructor guide)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description="Release, self-check and grade the course labs.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("release", help="generate student labs (labs/) from solutions/ with nbgrader")
+    p.add_argument("labs", nargs="*", help="labs to release (default: all), e.g. lab01_tensors or 01")
+    p.add_argument("--dest", type=Path, help="write here instead of labs/")
+    p = sub.add_parser("check", help="run a lab notebook headless and report each exercise (for students)")
+    p.add_argument("notebook", type=Path)
+    p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    p = sub.add_parser("grade", help="autograde a folder of submissions (for instructors)")
+    p.add_argument("lab")
+    p.add_argument("submissions", type=Path, help="folder laid out as <student>/<lab>/<notebook>.ipynb")
+    p.add_argument("--out", type=Path, required=True, help="where grades.csv and feedback/ are written")
+    p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    args = parser.parse_args(argv)
+
+    from .course import resolve_lab
+
+    if args.cmd == "release":
+        from .release import release
+
+        labs = [resolve_lab(x) for x in args.labs] or None
+        for path in release(labs, args.dest):
+            print(f"wrote {path}")
+        return 0
+    if args.cmd == "check":
+        from .check import check, report
+
+        if not args.notebook.is_file():
+            print(f"no notebook at {args.notebook}", file=sys.stderr)
+            return 2
+        results = check(args.notebook, timeout=args.timeout)
+        print(report(results))
+        return 0 if results and all(r.passed for r in results) else 1
+    if args.cmd == "grade":
+        from .grade import grade
+
+        lab = resolve_lab(args.lab)
+        results = grade(lab, args.submissions, args.out, timeout=args.timeout)
+        for r in results:
+            tail = f"  ({r.reason})" if r.reason else ""
+            print(f"{r.student:<20} {r.score:g}/{r.max_score:g}{tail}")
+        print(f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}/")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Execute notebooks and score their graded cells exactly as nbgrader does.
+
+Scoring uses ``nbgrader.utils.determine_grade`` on the executed cells, so a cell that raised, or wrote to
+stderr, scores 0; a cell whose last expression is a number gets that partial credit.
+
+``KernelSession`` runs many notebooks in one kernel (namespace reset between them), so ``import torch`` is
+paid once per lab rather than once per notebook — that is what makes grading hundreds of mutants fit in CI.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbgrader.utils import determine_grade, is_grade, is_solution
+
+RESET = (
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import gc as _gc, matplotlib.pyplot as _plt; _plt.close('all'); _gc.collect(); del _gc, _plt"
+)
+
+
+@dataclass
+class CellResult:
+    """The outcome of one graded cell."""
+
+    grade_id: str
+    points: float
+    score: float
+    status: str  # "passed", "failed", "not attempted"
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+def _error_message(cell) -> str:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename')}: {out.get('evalue')}".strip()
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            text = "".join(out.get("text", "")).strip().splitlines()
+            return "the cell wrote to stderr (nbgrader gives 0 to such cells): " + (text[-1] if text else "")
+    return ""
+
+
+def score_notebook(nb) -> list[CellResult]:
+    """Score every auto-graded cell of an executed notebook with nbgrader's rules."""
+    results = []
+    for cell in nb.cells:
+        if not is_grade(cell) or is_solution(cell) or cell.cell_type != "code":
+            continue
+        meta = cell.metadata["nbgrader"]
+        score, max_score = determine_grade(cell)
+        score = float(score or 0.0)
+        message = _error_message(cell)
+        if score >= max_score:
+            status = "passed"
+        elif "NotImplementedError" in message:
+            status, message = "not attempted", "the answer cell still raises NotImplementedError"
+        else:
+            status = "failed"
+            if not message:
+                message = f"partial credit {score:g} of {max_score:g}"
+        results.append(CellResult(meta["grade_id"], float(max_score), score, status, message))
+    return results
+
+
+class KernelSession:
+    """One kernel that executes notebook after notebook in ``cwd``.
+
+    Use as a context manager; ``run(nb)`` returns the executed copy. A kernel that dies (``os._exit``,
+    segfault, out of memory) is restarted for the next notebook and the rest of the dying one is marked.
+    """
+
+    def __init__(self, cwd: str | Path, *, timeout: int = 300, env: dict | None = None, kernel_name: str = "python3"):
+        self.cwd, self.timeout, self.kernel_name = str(cwd), timeout, kernel_name
+        self.env = {**os.environ, **(env or {})}
+        self.client: NotebookClient | None = None
+        self._ctx = None
+
+    def _start(self) -> None:
+        self.client = NotebookClient(
+            nbformat.v4.new_notebook(), timeout=self.timeout, kernel_name=self.kernel_name,
+            allow_errors=True, resources={"metadata": {"path": self.cwd}},
+        )
+        self._ctx = self.client.setup_kernel(env=self.env)
+        self._ctx.__enter__()
+
+    def _stop(self) -> None:
+        if self._ctx is not None:
+            try:
+                self._ctx.__exit__(None, None, None)
+            except Exception:  # the kernel may already be gone
+                pass
+        self._ctx = self.client = None
+
+    def __enter__(self) -> "KernelSession":
+        self._start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop()
+
+    def run(self, nb, *, reset: bool = True):
+        """Execute a copy of ``nb`` in this session's kernel; returns the executed notebook."""
+        nb = nbformat.from_dict(nb) if not isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(dict(nb))
+        nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
+        if self.client is None:
+            self._start()
+        client = self.client
+        client.nb = nb
+        if reset:
+            client.execute_cell(nbformat.v4.new_code_cell(RESET), -1, store_history=False)
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            try:
+                client.execute_cell(cell, index)
+            except DeadKernelError as err:
+                cell.outputs = [nbformat.v4.new_output("error", ename="DeadKernelError", evalue=f"the kernel died: {err}", traceback=[])]
+                for later in nb.cells[index + 1:]:
+                    if later.cell_type == "code":
+                        later.outputs = [nbformat.v4.new_output("error", ename="DeadKernelError", evalue="not run: the kernel died in an earlier cell", traceback=[])]
+                self._stop()
+                break
+        return nb
+
+    def grade(self, nb) -> list[CellResult]:
+        return score_notebook(self.run(nb))
+
+
+def run_notebook(path: str | Path, *, timeout: int = 300, env: dict | None = None):
+    """Execute the notebook at ``path`` (a copy; the file is not touched) in its own folder."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    with KernelSession(path.parent, timeout=timeout, env=env) as session:
+        return session.run(nb, reset=False)
+
+
+def grade_many(notebooks: Iterable, cwd: str | Path, **kwargs) -> list[list[CellResult]]:
+    """Grade many notebooks in one kernel (see :class:`KernelSession`)."""
+    with KernelSession(cwd, **kwargs) as session:
+        return [session.grade(nb) for nb in notebooks]

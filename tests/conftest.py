@@ -1,0 +1,38 @@
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# nbgrader shells out to alembic, and kernels must come from this environment.
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+os.environ.setdefault("MPLBACKEND", "agg")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+from autograder.course import lab_names  # noqa: E402
+
+DEVICES = ["cpu", "cuda", "mps"]
+
+
+def device_param(name: str):
+    """A pytest param for a device that is skipped, with the reason, where the device is absent."""
+    import torch
+
+    present = {"cpu": True, "cuda": torch.cuda.is_available(),
+               "mps": bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())}[name]
+    return pytest.param(name, id=name, marks=[] if present else [pytest.mark.skip(reason=f"no {name} device on this machine")])
+
+
+@pytest.fixture(scope="session")
+def labs() -> list[str]:
+    return lab_names()
+
+
+_start = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(f"test suite wall time: {time.time() - _start:.1f}s")

@@ -1,0 +1,62 @@
+"""Mutants: plausible wrong answers that each exercise's tests must reject.
+
+Each lab has a module ``tests/mutants/<lab>.py`` defining ``MUTANTS``, a list of :class:`Mutant`. A mutant
+replaces one answer cell of the lab's nbgrader source — either the whole cell (``source=``) or by exact
+text substitutions in the reference answer (``replace=[(old, new), ...]``, each ``old`` must occur). The
+graded notebook must then lose the points of exactly the test cells in ``fails`` (default: the answer's
+``<grade_id>_tests``) and keep every other point.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+import nbformat
+
+from autograder.course import source_notebook
+
+
+@dataclass(frozen=True)
+class Mutant:
+    answer: str  # grade_id of the answer cell to replace
+    name: str  # what is wrong, e.g. "sum_instead_of_mean"
+    replace: tuple = ()
+    source: str | None = None
+    fails: tuple = field(default=())
+
+    @property
+    def expected_failures(self) -> set[str]:
+        return set(self.fails) if self.fails else {f"{self.answer}_tests"}
+
+    @property
+    def id(self) -> str:
+        return f"{self.answer}-{self.name}"
+
+
+def load(lab: str) -> list[Mutant]:
+    try:
+        module = importlib.import_module(f"tests.mutants.{lab}")
+    except ModuleNotFoundError:
+        return []
+    return list(module.MUTANTS)
+
+
+def apply(nb, mutant: Mutant):
+    """A copy of the source notebook ``nb`` with the mutant's answer cell rewritten."""
+    nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
+    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == mutant.answer
+             and c.metadata["nbgrader"].get("solution")]
+    if len(cells) != 1:
+        raise LookupError(f"{mutant.id}: no single answer cell with grade_id {mutant.answer!r}")
+    cell = cells[0]
+    if mutant.source is not None:
+        cell.source = mutant.source
+    for old, new in mutant.replace:
+        if old not in cell.source:
+            raise LookupError(f"{mutant.id}: text {old!r} not found in the reference answer of {mutant.answer}")
+        cell.source = cell.source.replace(old, new)
+    return nb
+
+
+def lab_source(lab: str):
+    return nbformat.read(source_notebook(lab), as_version=4)
