@@ -134,3 +134,82 @@ class LineFitExplorer(Explorer):
         ax.plot([W], [state["cost"]], "o", color="C3")
         ax.set(xlabel="W (b fixed)", ylabel="cost(W, b)", title="the cost as a function of W")
         return state
+
+
+class GradientDescentExplorer(Explorer):
+    """Gradient descent on the MSE of H(x) = W x + b: sliders pick the learning rate and the number of steps.
+
+    Left: contours of the cost over (W, b) with the path taken from ``(W0, b0)``; right: the cost after each
+    step (log scale) against the least-squares minimum. ``update(lr=.., steps=..)`` returns
+    ``{"W": path of W, "b": path of b, "costs": cost at each point of the path, "best_cost": minimum cost,
+    "diverged": bool}``; the path has ``steps + 1`` points unless the run diverged and was cut short.
+    """
+
+    def __init__(self, x, y, *, W0=0.0, b0=0.0, lr_range=(1e-3, 1.0), lr=0.1, max_steps=50,
+                 W_range=None, b_range=None) -> None:
+        self.x, self.y = to_numpy(x).astype(np.float64).reshape(-1), to_numpy(y).astype(np.float64).reshape(-1)
+        if self.x.shape != self.y.shape:
+            raise ValueError(f"x and y must have the same length, got {self.x.shape[0]} and {self.y.shape[0]}")
+        if not 0 < lr_range[0] < lr_range[1]:
+            raise ValueError(f"lr_range must be two increasing positive numbers, got {lr_range}")
+        self.W0, self.b0, self.lr_range, self.lr0, self.max_steps = float(W0), float(b0), lr_range, lr, int(max_steps)
+        xm, ym = self.x.mean(), self.y.mean()
+        var = np.mean((self.x - xm) ** 2)
+        self.W_best = float(np.mean((self.x - xm) * (self.y - ym)) / var) if var > 0 else 0.0
+        self.b_best = float(ym - self.W_best * xm)
+        self.best_cost = self.cost(self.W_best, self.b_best)
+        span = lambda best, start: max(1.3 * abs(best - start), 1e-3 * max(1.0, abs(best)))  # noqa: E731
+        self.W_range = W_range or (self.W_best - span(self.W_best, self.W0), self.W_best + span(self.W_best, self.W0))
+        self.b_range = b_range or (self.b_best - span(self.b_best, self.b0), self.b_best + span(self.b_best, self.b0))
+        self.layout = (2, 1)
+        super().__init__()
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        lo, hi = np.log10(self.lr_range[0]), np.log10(self.lr_range[1])
+        return {
+            "lr": w.FloatLogSlider(value=self.lr0, base=10, min=lo, max=hi, step=(hi - lo) / 40, description="lr", readout_format=".3g"),
+            "steps": w.IntSlider(value=min(10, self.max_steps), min=0, max=self.max_steps, description="steps"),
+        }
+
+    def cost(self, W: float, b: float) -> float:
+        return float(np.mean((W * self.x + b - self.y) ** 2))
+
+    def path(self, lr: float, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """W, b and the cost after each of ``steps`` gradient-descent steps (stops early if it diverges)."""
+        W, b = self.W0, self.b0
+        Ws, bs, costs = [W], [b], [self.cost(W, b)]
+        limit = 1e6 * max(costs[0], 1e-12)
+        diverged = False
+        with np.errstate(all="ignore"):
+            for _ in range(int(steps)):
+                r = W * self.x + b - self.y
+                dW, db = 2 * np.mean(r * self.x), 2 * np.mean(r)
+                W, b = W - lr * dW, b - lr * db
+                c = self.cost(W, b)
+                if not np.isfinite(c) or c > limit:
+                    diverged = True
+                    break
+                Ws.append(W), bs.append(b), costs.append(c)
+        return np.array(Ws), np.array(bs), np.array(costs), diverged
+
+    def draw(self, lr=0.1, steps=10) -> dict:
+        Ws, bs, costs, diverged = self.path(lr, steps)
+        ax = self.axes[0]
+        gW, gb = np.meshgrid(np.linspace(*self.W_range, 80), np.linspace(*self.b_range, 80))
+        grid = np.mean((gW[..., None] * self.x + gb[..., None] - self.y) ** 2, axis=-1)
+        levels = self.best_cost + np.geomspace(1e-3, 1.0, 12) * (grid.max() - self.best_cost)
+        ax.contour(gW, gb, grid, levels=levels, cmap="viridis", linewidths=0.8)
+        ax.plot(Ws, bs, "o-", color="C3", ms=3, lw=1, label="gradient descent")
+        ax.plot([self.W_best], [self.b_best], "*", color="k", ms=12, label="least squares")
+        ax.set(xlim=self.W_range, ylim=self.b_range, xlabel="W", ylabel="b",
+               title=f"lr = {lr:.3g}: W = {Ws[-1]:.4g}, b = {bs[-1]:.4g}" + (" (diverged)" if diverged else ""))
+        ax.legend(loc="upper left", fontsize=8)
+        ax = self.axes[1]
+        ax.plot(np.arange(len(costs)), costs, "o-", color="C3", ms=3, lw=1, label="cost after each step")
+        ax.axhline(self.best_cost, color="k", ls="--", lw=1, label=f"minimum {self.best_cost:.4g}")
+        ax.set_yscale("log")
+        ax.set(xlabel="step", ylabel="cost (MSE)", title=f"after {len(costs) - 1} steps: cost = {costs[-1]:.4g}")
+        ax.legend(loc="upper right", fontsize=8)
+        return {"W": Ws, "b": bs, "costs": costs, "best_cost": self.best_cost, "diverged": diverged}

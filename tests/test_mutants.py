@@ -10,7 +10,9 @@ from autograder.engine import KernelSession
 from tests import mutants as M
 from tests.conftest import DEVICES, device_param
 
-CASES = [(lab, m) for lab in lab_names() for m in M.load(lab)]
+CASES = [pytest.param(lab, m, id=f"{lab}-{m.id}", marks=pytest.mark.xdist_group(lab))
+         for lab in lab_names() for m in M.load(lab)]
+LABS = [pytest.param(lab, id=lab, marks=pytest.mark.xdist_group(lab)) for lab in lab_names()]
 _cache: dict = {}
 
 
@@ -37,14 +39,14 @@ def test_every_exercise_has_mutants(lab):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lab", lab_names())
+@pytest.mark.parametrize("lab", LABS)
 def test_reference_scores_full_marks(lab):
     failed = [(r.grade_id, r.message) for r in _results(lab)["__reference__"] if not r.passed]
     assert not failed, f"the reference solution of {lab} loses points: {failed}"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lab,mutant", CASES, ids=[f"{lab}-{m.id}" for lab, m in CASES])
+@pytest.mark.parametrize("lab,mutant", CASES)
 def test_mutant_loses_exactly_its_points(lab, mutant):
     results = _results(lab)[mutant.id]
     lost = {r.grade_id for r in results if not r.passed}

@@ -1,0 +1,104 @@
+"""Grading with stock nbgrader: solutions get full marks, untouched labs get zero, broken submissions get a reason.
+
+Also covers the student self-check command. One test per lab, so labs grade in parallel under xdist.
+"""
+import csv
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers
+
+
+def released(lab):
+    return nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4)
+
+
+def submit(root, student, lab, nb=None, text=None, name=None):
+    folder = root / student / lab
+    folder.mkdir(parents=True)
+    target = folder / (name or f"{lab}.ipynb")
+    if text is not None:
+        target.write_text(text)
+    else:
+        nbformat.write(nb, target)
+
+
+def read_grades(out):
+    with open(out / "grades.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def per_student(rows):
+    totals = {}
+    for r in rows:
+        s = totals.setdefault(r["student"], [0.0, 0.0, set()])
+        s[0] += float(r["score"] or 0)
+        s[1] += float(r["max_score"])
+        s[2].add(r["reason"])
+    return totals
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab", lab_names())
+def test_grade_solution_blank_and_broken(lab, tmp_path):
+    subs, out = tmp_path / "submitted", tmp_path / "out"
+    submit(subs, "ada_solution", lab, fill_answers(released(lab), solution_answers(lab)))
+    submit(subs, "bob_blank", lab, released(lab))
+    submit(subs, "cy_broken_json", lab, text='{"cells": [')
+    submit(subs, "dee_wrong_name", lab, released(lab), name="Untitled.ipynb")
+    before = {p: p.read_bytes() for p in subs.rglob("*.ipynb")}
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = read_grades(out)
+    assert list(rows[0]) == ["student", "assignment", "grade_id", "score", "max_score", "reason"]
+    totals = per_student(rows)
+    n_cells = len([r for r in rows if r["student"] == "ada_solution"])
+    assert all(len([r for r in rows if r["student"] == s]) == n_cells for s in totals), "every student gets one row per graded cell"
+    score, maximum, reasons = totals["ada_solution"]
+    assert score == maximum > 0 and reasons == {""}, f"the reference solution must get full marks: {score}/{maximum}"
+    assert totals["bob_blank"][0] == 0 and totals["bob_blank"][2] == {""}, "an untouched lab must score 0"
+    assert totals["cy_broken_json"][0] == 0 and "not valid notebook JSON" in totals["cy_broken_json"][2].pop()
+    assert totals["dee_wrong_name"][0] == 0 and f"missing notebook {lab}.ipynb (found: Untitled.ipynb)" in totals["dee_wrong_name"][2].pop()
+    for student in totals:
+        pages = list((out / "feedback" / student / lab).glob("*.html"))
+        assert pages, f"no feedback for {student}"
+    assert "could not be graded" in next((out / "feedback" / "cy_broken_json" / lab).glob("*.html")).read_text()
+    assert before == {p: p.read_bytes() for p in subs.rglob("*.ipynb")}, "grading must never modify submissions"
+
+
+@pytest.mark.slow
+def test_grade_survives_crash_and_timeout(tmp_path):
+    lab = lab_names()[0]
+    subs, out = tmp_path / "submitted", tmp_path / "out"
+    first = next(c for c in released(lab).cells if c.metadata.get("nbgrader", {}).get("solution")).metadata.nbgrader.grade_id
+    answers = solution_answers(lab)
+    submit(subs, "crash", lab, fill_answers(released(lab), {**answers, first: "import os\nos._exit(1)"}))
+    submit(subs, "loop", lab, fill_answers(released(lab), {**answers, first: "while True:\n    pass"}))
+    submit(subs, "good", lab, fill_answers(released(lab), answers))
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(out), "--timeout", "15"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    totals = per_student(read_grades(out))
+    assert totals["good"][0] == totals["good"][1] > 0, "a good submission in the same run is graded as if alone"
+    assert totals["crash"][0] == 0 and "kernel crashed" in totals["crash"][2].pop()
+    assert totals["loop"][0] == 0 and "longer than the 15s limit" in totals["loop"][2].pop()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab", lab_names())
+def test_self_check(lab, tmp_path):
+    done = tmp_path / "done.ipynb"
+    nbformat.write(fill_answers(released(lab), solution_answers(lab)), done)
+    before = done.read_bytes()
+    ok = subprocess.run([sys.executable, "-m", "autograder", "check", str(done)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "PASS" in ok.stdout and "FAIL" not in ok.stdout and "TODO" not in ok.stdout
+    assert done.read_bytes() == before, "check must not modify the student's notebook"
+    todo = subprocess.run([sys.executable, "-m", "autograder", "check", str(LABS / lab / f"{lab}.ipynb")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert todo.returncode == 1
+    assert "TODO" in todo.stdout and "PASS" not in todo.stdout and "not attempted" in todo.stdout

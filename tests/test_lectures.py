@@ -1,0 +1,28 @@
+"""Every lecture executes headless, top to bottom, with no error and nothing on stderr."""
+import pytest
+
+from autograder.course import LECTURES
+from autograder.engine import run_notebook
+
+LECTURE_FILES = sorted(LECTURES.glob("lec*.ipynb"))
+
+
+def problems(nb) -> list[str]:
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                found.append(f"cell {i}: {out.ename}: {out.evalue}")
+            elif out.output_type == "stream" and out.name == "stderr":
+                found.append(f"cell {i} wrote to stderr: {''.join(out.text).strip()[:300]}")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", LECTURE_FILES, ids=[p.stem for p in LECTURE_FILES])
+def test_lecture_executes_cleanly(path):
+    nb = run_notebook(path, timeout=120, env={"DLCOURSE_DEVICES": "cpu"})
+    assert not problems(nb), "\n".join(problems(nb))
+    widgets = [o for c in nb.cells for o in c.get("outputs", [])
+               if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert widgets, f"{path.name} displays no widget: every lecture has at least one interactive explorer"

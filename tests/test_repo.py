@@ -1,0 +1,94 @@
+"""Repository hygiene: clean notebook sources, labs generated from solutions, consistent metadata and environment."""
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.course import LABS, LECTURES, ROOT, SOLUTIONS, lab_names
+
+TRACKED = [ROOT / p for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True).stdout.split()]
+NOTEBOOKS = sorted(set(TRACKED) | set(LECTURES.glob("*.ipynb")) | set(SOLUTIONS.glob("*/*.ipynb")) | set(LABS.glob("*/*.ipynb")))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
+def test_notebook_is_a_clean_source(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs or execution counts — clear them (Edit > Clear Outputs of All Cells) before committing"
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", f"{path.name}: kernelspec must be python3"
+
+
+def test_every_lab_has_a_lecture_and_a_release():
+    labs = lab_names()
+    assert labs, "no labs found in solutions/"
+    for lab in labs:
+        number = re.match(r"lab(\d+)_", lab).group(1)
+        assert list(LECTURES.glob(f"lec{number}_*.ipynb")), f"{lab} has no lecture lec{number}_*.ipynb"
+        assert (LABS / lab / f"{lab}.ipynb").is_file(), f"{lab} was never released: run `make release`"
+
+
+@pytest.mark.parametrize("lab", lab_names())
+def test_nbgrader_metadata(lab):
+    nb = nbformat.read(SOLUTIONS / lab / f"{lab}.ipynb", as_version=4)
+    meta = [c.metadata["nbgrader"] for c in nb.cells if "nbgrader" in c.metadata]
+    ids = [m["grade_id"] for m in meta]
+    assert len(ids) == len(set(ids)), f"{lab}: duplicate grade_ids {ids}"
+    answers = [m["grade_id"] for m in meta if m.get("solution")]
+    tests = [m["grade_id"] for m in meta if m.get("grade")]
+    assert 4 <= len(answers) <= 8, f"{lab}: {len(answers)} exercises, the course uses 4-8"
+    for gid in answers:
+        assert re.fullmatch(r"ex\d\d_[a-z0-9_]+", gid), f"{lab}: answer id {gid!r} should look like ex02_mse"
+        assert f"{gid}_tests" in tests, f"{lab}: answer {gid} has no test cell {gid}_tests"
+    for cell in nb.cells:
+        m = cell.metadata.get("nbgrader", {})
+        if m.get("grade"):
+            assert m.get("locked") and m.get("points", 0) > 0, f"{lab}: test cell {m['grade_id']} must be locked and worth points"
+            assert "### BEGIN HIDDEN TESTS" in cell.source, f"{lab}: test cell {m['grade_id']} has no hidden tests"
+            assert "raise NotImplementedError" not in cell.source
+        if m.get("solution"):
+            assert "### BEGIN SOLUTION" in cell.source, f"{lab}: answer {m['grade_id']} has no solution region"
+
+
+@pytest.mark.slow
+def test_labs_are_in_sync_with_solutions(tmp_path):
+    """labs/ is exactly what `make release` generates from solutions/ (run it after editing a solution)."""
+    from autograder.release import release
+
+    release(dest=tmp_path)
+    for lab in lab_names():
+        for new in sorted((tmp_path / lab).rglob("*")):
+            if new.is_dir():
+                continue
+            old = LABS / lab / new.relative_to(tmp_path / lab)
+            assert old.is_file(), f"{old.relative_to(ROOT)} is missing: run `make release`"
+            if new.suffix == ".ipynb":
+                same = json.loads(old.read_text()) == json.loads(new.read_text())
+            else:
+                same = old.read_bytes() == new.read_bytes()
+            assert same, f"{old.relative_to(ROOT)} differs from what solutions/ generates: run `make release`"
+        extra = {p.relative_to(LABS / lab) for p in (LABS / lab).rglob("*") if p.is_file()} - {
+            p.relative_to(tmp_path / lab) for p in (tmp_path / lab).rglob("*") if p.is_file()}
+        assert not extra, f"labs/{lab} has files solutions/ does not generate: {sorted(map(str, extra))}"
+
+
+def _pins(lines):
+    return {ln.split("==")[0].strip().lower().replace("_", "-"): ln.split("==")[1].strip()
+            for ln in lines if "==" in ln and not ln.strip().startswith("#")}
+
+
+def test_environment_yml_matches_requirements():
+    req = _pins((ROOT / "requirements.txt").read_text().splitlines() + (ROOT / "requirements-dev.txt").read_text().splitlines())
+    env = _pins(ln.strip().lstrip("- ") for ln in (ROOT / "environment.yml").read_text().splitlines())
+    assert req == env, f"environment.yml and requirements*.txt disagree: {set(req.items()) ^ set(env.items())}"
+    assert req["torch"] == "2.13.0"
+
+
+def test_readme_has_the_two_commands_and_a_syllabus_row_per_lab():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    for lab in lab_names():
+        assert lab in readme, f"README syllabus has no row for {lab}"
