@@ -39,9 +39,14 @@ class CellResult:
         return self.status == "passed"
 
 
-def _error_message(cell) -> str:
+def error_message(cell) -> str:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error" and out.get("ename") == "CellTimeoutError":
+            return "the cell ran past the time limit (an infinite loop?) and was interrupted"
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
+            if out.get("ename") == "NotImplementedError":
+                return "not attempted: the answer cell still raises NotImplementedError"
             return f"{out.get('ename')}: {out.get('evalue')}".strip()
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream" and out.get("name") == "stderr":
@@ -59,11 +64,11 @@ def score_notebook(nb) -> list[CellResult]:
         meta = cell.metadata["nbgrader"]
         score, max_score = determine_grade(cell)
         score = float(score or 0.0)
-        message = _error_message(cell)
+        message = error_message(cell)
         if score >= max_score:
             status = "passed"
-        elif "NotImplementedError" in message:
-            status, message = "not attempted", "the answer cell still raises NotImplementedError"
+        elif message.startswith("not attempted"):
+            status = "not attempted"
         else:
             status = "failed"
             if not message:
@@ -115,9 +120,11 @@ class KernelSession:
         if self.client is None:
             self._start()
         client = self.client
+        if reset:  # nbclient writes an executed cell back into client.nb: give the reset its own notebook
+            scratch = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(RESET)])
+            client.nb = scratch
+            client.execute_cell(scratch.cells[0], 0, store_history=False)
         client.nb = nb
-        if reset:
-            client.execute_cell(nbformat.v4.new_code_cell(RESET), -1, store_history=False)
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue

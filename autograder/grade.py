@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from .course import SOLUTIONS, course_config, quiet_nbgrader_env
+from .engine import error_message
 
 CSV_COLUMNS = ["student", "assignment", "grade_id", "score", "max_score", "reason"]
 
@@ -70,6 +71,27 @@ def check_submission(folder: Path, expected: list[str]) -> str:
     return ""
 
 
+def cell_reasons(nb_path: Path) -> dict[str, str]:
+    """grade_id -> why that graded cell lost points, read from an autograded notebook.
+
+    An error earlier in the same exercise (say, an answer cell that timed out) is named first, since the
+    test cell's own error (a NameError) is only its consequence.
+    """
+    reasons, earlier = {}, ""
+    for cell in nbformat.read(nb_path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        message = error_message(cell)
+        if meta.get("grade"):
+            if message:
+                reasons[meta["grade_id"]] = f"{earlier} -> then: {message}" if earlier and earlier != message else message
+            earlier = ""
+        elif message:
+            earlier = message
+    return reasons
+
+
 def explain_failure(log: str, error: str, timeout: int) -> str:
     """A short reason for an autograde run that nbgrader reports as failed."""
     text = f"{log}\n{error}"
@@ -118,8 +140,12 @@ def grade(lab: str, submissions: Path, out: Path, *, timeout: int = 300, log_lev
             run = api.autograde(lab, student, force=True, create=True)
             if not run["success"]:
                 result.reason = explain_failure(run.get("log") or "", run.get("error") or "", timeout)
-        scores = {}
+        scores, why = {}, {}
         if not result.reason:
+            for nb in notebooks:
+                graded = work / "autograded" / student / lab / nb
+                if graded.is_file():
+                    why[nb] = cell_reasons(graded)
             with Gradebook(cfg.CourseDirectory.db_url) as gb:
                 for nb in notebooks:
                     for gid, _ in cells[nb]:
@@ -131,9 +157,11 @@ def grade(lab: str, submissions: Path, out: Path, *, timeout: int = 300, log_lev
         for nb in notebooks:
             for gid, points in cells[nb]:
                 score = 0.0 if result.reason else scores.get((nb, gid))
+                lost = score is not None and score < points
+                reason = result.reason or (why.get(nb, {}).get(gid, "partial credit") if lost else "")
                 result.rows.append({"student": student, "assignment": lab, "grade_id": gid,
                                     "score": "" if score is None else f"{score:g}", "max_score": f"{points:g}",
-                                    "reason": result.reason})
+                                    "reason": reason})
         results.append(result)
 
     _write_csv(out / "grades.csv", results)

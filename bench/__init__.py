@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` prints a table. Speed is measured here, never asserted in tests."""

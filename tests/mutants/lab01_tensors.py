@@ -1,0 +1,75 @@
+"""Wrong answers for lab01_tensors; each must lose exactly its own exercise's points."""
+from tests.mutants import Mutant
+
+MUTANTS = [
+    # ex01 row_normalize: X / X.sum(dim=1, keepdim=True)
+    Mutant("ex01_row_normalize", "wrong_axis", replace=(("dim=1", "dim=0"),)),
+    Mutant("ex01_row_normalize", "no_keepdim", replace=((", keepdim=True", ""),)),
+    Mutant("ex01_row_normalize", "mean_not_sum", replace=(("X.sum(", "X.mean("),)),
+    Mutant("ex01_row_normalize", "divide_by_max",
+           replace=(("X.sum(dim=1, keepdim=True)", "X.max(dim=1, keepdim=True).values"),)),
+    Mutant("ex01_row_normalize", "in_place",
+           source="def row_normalize(X):\n    X /= X.sum(dim=1, keepdim=True)\n    return X\n"),
+    Mutant("ex01_row_normalize", "to_float32",
+           replace=(("return X / X.sum(dim=1, keepdim=True)", "return (X / X.sum(dim=1, keepdim=True)).float()"),)),
+
+    # ex02 standardize: (X - X.mean(dim=0)) / X.std(dim=0, correction=0)
+    Mutant("ex02_standardize", "wrong_axis", replace=(("dim=0", "dim=1"),)),
+    Mutant("ex02_standardize", "unbiased_std", replace=((", correction=0", ""),)),
+    Mutant("ex02_standardize", "no_centering", replace=(("return (X - mu) / sigma", "return X / sigma"),)),
+    Mutant("ex02_standardize", "global_stats",
+           source="def standardize(X):\n    return (X - X.mean()) / X.std(correction=0)\n"),
+    Mutant("ex02_standardize", "in_place",
+           source="def standardize(X):\n    X -= X.mean(dim=0)\n    X /= X.std(dim=0, correction=0)\n    return X\n"),
+
+    # ex03 images_to_chw: images.permute(0, 3, 1, 2).contiguous().to(torch.float32) / 255
+    Mutant("ex03_images_to_chw", "reshape_not_permute",
+           replace=(("images.permute(0, 3, 1, 2)",
+                     "images.reshape(images.shape[0], images.shape[3], images.shape[1], images.shape[2])"),)),
+    Mutant("ex03_images_to_chw", "wrong_permutation", replace=(("permute(0, 3, 1, 2)", "permute(0, 3, 2, 1)"),)),
+    Mutant("ex03_images_to_chw", "no_scaling", replace=((" / 255", ""),)),
+    Mutant("ex03_images_to_chw", "integer_division",
+           source="def images_to_chw(images):\n    return (images.permute(0, 3, 1, 2) // 255).float().contiguous()\n"),
+    Mutant("ex03_images_to_chw", "not_contiguous", replace=((".contiguous()", ""),)),
+    Mutant("ex03_images_to_chw", "stays_uint8",
+           source="def images_to_chw(images):\n    return images.permute(0, 3, 1, 2).contiguous()\n"),
+
+    # ex04 class_means: torch.stack([X[y == k].mean(dim=0) for k in range(K)], dim=0)
+    Mutant("ex04_class_means", "stack_wrong_axis", replace=(("torch.stack(means, dim=0)", "torch.stack(means, dim=1)"),)),
+    Mutant("ex04_class_means", "cat_not_stack", replace=(("torch.stack(", "torch.cat("),)),
+    Mutant("ex04_class_means", "sum_not_mean", replace=(("X[y == k].mean(dim=0)", "X[y == k].sum(dim=0)"),)),
+    Mutant("ex04_class_means", "divide_by_N", replace=(("X[y == k].mean(dim=0)", "X[y == k].sum(dim=0) / len(X)"),)),
+    Mutant("ex04_class_means", "mean_wrong_axis", replace=(("X[y == k].mean(dim=0)", "X[y == k].mean(dim=1)"),)),
+    Mutant("ex04_class_means", "index_not_mask", replace=(("X[y == k].mean(dim=0)", "X[y[k]]"),)),
+
+    # ex05 accuracy: (logits.argmax(dim=1) == y).float().mean().item()
+    Mutant("ex05_accuracy", "argmax_wrong_axis", replace=(("logits.argmax(dim=1)", "logits.argmax(dim=0)"),)),
+    Mutant("ex05_accuracy", "integer_division",
+           source="def accuracy(logits, y):\n    return (logits.argmax(dim=1) == y).sum().item() // len(y)\n"),
+    Mutant("ex05_accuracy", "count_not_fraction", replace=(("(y_hat == y).float().mean().item()", "(y_hat == y).sum().item()"),)),
+    Mutant("ex05_accuracy", "returns_tensor", replace=((".mean().item()", ".mean()"),)),
+    Mutant("ex05_accuracy", "compares_max_value", replace=(("logits.argmax(dim=1)", "logits.max(dim=1).values"),)),
+    Mutant("ex05_accuracy", "flat_argmax", replace=(("logits.argmax(dim=1)", "logits.argmax()"),)),
+
+    # ex06 one_hot: zeros (N, K) float32, Y[arange(N), y] = 1
+    Mutant("ex06_one_hot", "int_dtype",
+           source="import torch.nn.functional as F\ndef one_hot(y, K):\n    return F.one_hot(y, K)\n"),
+    Mutant("ex06_one_hot", "infers_K",
+           source="import torch.nn.functional as F\ndef one_hot(y, K):\n    return F.one_hot(y).float()\n"),
+    Mutant("ex06_one_hot", "transposed", replace=(("    return Y\n", "    return Y.T\n"),)),
+    Mutant("ex06_one_hot", "forgot_row_index",
+           replace=(("Y[torch.arange(len(y), device=y.device), y] = 1.0", "Y[:, y] = 1.0"),)),
+    Mutant("ex06_one_hot", "bool_dtype",
+           source="def one_hot(y, K):\n    return y[:, None] == torch.arange(K, device=y.device)\n"),
+
+    # ex07 to_tensor: torch.tensor(array, dtype=torch.float32, device=device)
+    Mutant("ex07_to_tensor", "from_numpy_float",
+           source="def to_tensor(array, device):\n    return torch.from_numpy(array).float().to(device)\n"),
+    Mutant("ex07_to_tensor", "as_tensor_shares",
+           source="def to_tensor(array, device):\n    return torch.as_tensor(array, dtype=torch.float32, device=device)\n"),
+    Mutant("ex07_to_tensor", "keeps_numpy_dtype", replace=(("dtype=torch.float32, ", ""),)),
+    Mutant("ex07_to_tensor", "returns_numpy",
+           source="def to_tensor(array, device):\n    return array.astype(np.float32)\n"),
+    Mutant("ex07_to_tensor", "from_numpy_no_cast",
+           source="def to_tensor(array, device):\n    return torch.from_numpy(array).to(device)\n"),
+]
