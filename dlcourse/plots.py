@@ -13,6 +13,23 @@ import torch
 from matplotlib.figure import Figure
 
 
+def _register_png_display() -> None:
+    """Show plain ``Figure`` objects as PNG images in Jupyter, with or without pyplot's inline backend."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the course environment
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    from IPython.core.pylabtools import print_figure
+
+    ip.display_formatter.formatters["image/png"].for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
+
+
+_register_png_display()
+
+
 def figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] = (5.0, 3.6)) -> tuple[Figure, np.ndarray]:
     """A new figure and a flat array of its axes; ``size`` is per subplot (width, height) in inches."""
     fig = Figure(figsize=(size[0] * ncols, size[1] * nrows), layout="constrained")

@@ -1,41 +1,112 @@
 """Every exercise's tests reject plausible wrong answers, and only that exercise loses points.
 
-All mutants of a lab are graded in one kernel (namespace reset between them) with nbgrader's own scoring
-rules; the unmodified source is graded first in the same kernel and must score full marks on every device.
+Per lab, one kernel: the unmodified source runs top to bottom first and must score full marks. Then each
+mutant is graded incrementally in that namespace: its answer cell replaces the reference (the names the
+reference defined are deleted first, so a mutant that fails to define them fails as it would in a full
+run), and every cell that can observe that answer (found by ``tests.mutants.deps``) is re-run and scored;
+the other cells cannot observe the mutant, so they keep the reference's result. Afterwards the reference
+answer and those cells run again, and global tensors, arrays and modules are restored from a snapshot in
+case the mutant changed them in place. Scores follow nbgrader's own rules (``determine_grade``).
 """
+import nbformat
 import pytest
 
 from autograder.course import SOLUTIONS, lab_names
-from autograder.engine import KernelSession
+from autograder.engine import KernelSession, score_notebook
 from tests import mutants as M
 from tests.conftest import DEVICES, device_param
+from tests.mutants.deps import affected_cells, analyse, grade_id
 
 CASES = [pytest.param(lab, m, id=f"{lab}-{m.id}", marks=pytest.mark.xdist_group(lab))
          for lab in lab_names() for m in M.load(lab)]
 LABS = [pytest.param(lab, id=lab, marks=pytest.mark.xdist_group(lab)) for lab in lab_names()]
+
+SNAPSHOT = """
+import torch as _t, numpy as _np
+_snapshot = {}
+for _k, _v in list(globals().items()):
+    if _k.startswith('_'):
+        continue
+    if isinstance(_v, _t.Tensor):
+        _snapshot[_k] = (_v, _v.detach().clone())
+    elif isinstance(_v, _np.ndarray):
+        _snapshot[_k] = (_v, _v.copy())
+    elif isinstance(_v, _t.nn.Module):
+        _snapshot[_k] = (_v, {n: p.detach().clone() for n, p in _v.state_dict().items()})
+"""
+RESTORE = """
+with _t.no_grad():
+    for _k, (_v, _c) in _snapshot.items():
+        globals()[_k] = _v
+        if isinstance(_v, _t.Tensor):
+            if _v.shape != _c.shape or not _t.equal(_v.detach(), _c):
+                _v.data = _c.clone()
+        elif isinstance(_v, _np.ndarray):
+            if _v.shape != _c.shape or not _np.array_equal(_v, _c, equal_nan=True):
+                _v.resize(_c.shape, refcheck=False)
+                _v[...] = _c
+        else:
+            _v.load_state_dict({n: p.clone() for n, p in _c.items()})
+"""
 _cache: dict = {}
 
 
+def code(src):
+    return nbformat.v4.new_code_cell(src)
+
+
 def _results(lab: str):
-    if lab not in _cache:
-        src = M.lab_source(lab)
-        out = {}
-        with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": "cpu"}) as session:
-            out["__reference__"] = session.grade(src)
-            for m in M.load(lab):
-                out[m.id] = session.grade(M.apply(src, m))
-        _cache[lab] = out
-    return _cache[lab]
+    if lab in _cache:
+        return _cache[lab]
+    src = M.lab_source(lab)
+    defined, _ = analyse(src)
+    answer_cell = {grade_id(c): c for c in src.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    out = {}
+    with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": "cpu"}) as session:
+        reference = score_notebook(session.run(src))
+        out["__reference__"] = reference
+        session.run_cells([code(SNAPSHOT)])
+        for m in M.load(lab):
+            mutated = next(c for c in M.apply(src, m).cells if grade_id(c) == m.answer)
+            forget = code("\n".join(f"globals().pop({n!r}, None)" for n in sorted(defined[m.answer])) or "pass")
+            observers = [src.cells[i] for i in affected_cells(src, m.answer)]
+            ran = session.run_cells([forget, mutated] + observers)
+            scored = {r.grade_id: r for r in score_notebook(nbformat.v4.new_notebook(cells=ran[2:]))}
+            out[m.id] = [scored.get(r.grade_id, r) for r in reference]
+            session.run_cells([answer_cell[m.answer]] + observers + [code(RESTORE)])
+    _cache[lab] = out
+    return out
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("lab", lab_names())
 def test_every_exercise_has_mutants(lab):
     src = M.lab_source(lab)
-    answers = {c.metadata["nbgrader"]["grade_id"] for c in src.cells if c.metadata.get("nbgrader", {}).get("solution")}
-    covered = {m.answer for m in M.load(lab)}
+    answers = {grade_id(c) for c in src.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    counts = {a: sum(m.answer == a for m in M.load(lab)) for a in answers}
     assert answers, f"{lab} has no answer cells"
-    assert answers <= covered, f"{lab}: exercises without mutants: {sorted(answers - covered)}"
+    thin = {a: n for a, n in counts.items() if n < 3}
+    assert not thin, f"{lab}: exercises with fewer than 3 mutants: {thin}"
+    for m in M.load(lab):
+        M.apply(src, m)  # every replacement must still apply to the current reference answer
+
+
+@pytest.mark.parametrize("lab", lab_names())
+def test_exercises_are_independent(lab):
+    """A test cell may only observe its own exercise's answer, or a wrong answer would cost points twice."""
+    src = M.lab_source(lab)
+    _, reach = analyse(src)
+    crossing = {}
+    for i, answers in reach.items():
+        gid = grade_id(src.cells[i])
+        if src.cells[i].metadata.get("nbgrader", {}).get("grade"):
+            others = answers - {gid.removesuffix("_tests")}
+            if others:
+                crossing[gid] = sorted(others)
+    declared = {(m.answer, t) for m in M.load(lab) for t in m.expected_failures}
+    undeclared = {t: a for t, a in crossing.items() if not all((x, t) in declared for x in a)}
+    assert not undeclared, (
+        f"{lab}: these test cells use other exercises' answers {undeclared}; make them self-contained "
+        f"(or list the test in those mutants' `fails`)")
 
 
 @pytest.mark.slow
@@ -63,7 +134,7 @@ def test_mutant_loses_exactly_its_points(lab, mutant):
 @pytest.mark.parametrize("device", [device_param(d) for d in DEVICES if d != "cpu"])
 @pytest.mark.parametrize("lab", lab_names())
 def test_reference_on_accelerator(lab, device):
-    """The hidden tests run the checks on every available device; here on the accelerator alone."""
+    """The hidden tests run the checks on every available device; here with the accelerator as default."""
     with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": f"cpu,{device}", "DLCOURSE_DEVICE": device}) as s:
         failed = [(r.grade_id, r.message) for r in s.grade(M.lab_source(lab)) if not r.passed]
     assert not failed, f"{lab} on {device}: {failed}"
