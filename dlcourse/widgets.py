@@ -213,3 +213,642 @@ class GradientDescentExplorer(Explorer):
         ax.set(xlabel="step", ylabel="cost (MSE)", title=f"after {len(costs) - 1} steps: cost = {costs[-1]:.4g}")
         ax.legend(loc="upper right", fontsize=8)
         return {"W": Ws, "b": bs, "costs": costs, "best_cost": self.best_cost, "diverged": diverged}
+
+
+def broadcast_table(shape_a, shape_b) -> dict:
+    """Apply PyTorch's broadcasting rule to two shapes, axis by axis, the way a student would on paper.
+
+    The shapes are aligned on the right; a missing axis counts as size 1. On each axis the sizes must be
+    equal, or one of them must be 1 (that operand is stretched). Returns ``a`` and ``b`` (padded on the
+    left with ``None``), ``status`` per axis ("same", "stretch A", "stretch B" or "clash"), ``sizes`` (the
+    size of the result on each axis, ``None`` where the sizes clash), ``result`` (the broadcast shape, or
+    ``None``) and ``ok``.
+    """
+    a, b = tuple(int(s) for s in shape_a), tuple(int(s) for s in shape_b)
+    n = max(len(a), len(b))
+    pa = (None,) * (n - len(a)) + a
+    pb = (None,) * (n - len(b)) + b
+    result, status = [], []
+    for sa, sb in zip(pa, pb):
+        xa, xb = 1 if sa is None else sa, 1 if sb is None else sb
+        if xa == xb:
+            result.append(xa)
+            status.append("same" if sa is not None and sb is not None else ("stretch A" if sa is None else "stretch B"))
+        elif xa == 1:
+            result.append(xb)
+            status.append("stretch A")
+        elif xb == 1:
+            result.append(xa)
+            status.append("stretch B")
+        else:
+            result.append(None)
+            status.append("clash")
+    ok = "clash" not in status
+    return {"a": pa, "b": pb, "status": status, "sizes": result, "result": tuple(result) if ok else None, "ok": ok}
+
+
+def _parse_shape(text) -> tuple:
+    if isinstance(text, (tuple, list)):
+        return tuple(int(s) for s in text)
+    text = str(text).strip().strip("()[]")
+    parts = [p for p in text.replace(" ", ",").split(",") if p]
+    shape = tuple(int(p) for p in parts)
+    if any(s < 0 for s in shape):
+        raise ValueError("sizes must be >= 0")
+    return shape
+
+
+class BroadcastExplorer(Explorer):
+    """Type two shapes; see them aligned on the right, which operand is stretched on each axis, and the result."""
+
+    def __init__(self, a="4, 3", b="3") -> None:
+        self.defaults = (str(a), str(b))
+        self.layout = (1, 1, (6.0, 2.4))
+        super().__init__()
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        return {
+            "a": w.Text(value=self.defaults[0], description="shape of A", continuous_update=False),
+            "b": w.Text(value=self.defaults[1], description="shape of B", continuous_update=False),
+        }
+
+    def draw(self, a="4, 3", b="3") -> dict:
+        ax = self.axes[0]
+        ax.set_axis_off()
+        try:
+            sa, sb = _parse_shape(a), _parse_shape(b)
+        except ValueError:
+            ax.set_title(f"could not read the shapes {a!r} and {b!r}: write sizes separated by commas, e.g. 4, 3", fontsize=10)
+            return {"a": None, "b": None, "status": [], "sizes": [], "result": None, "ok": False, "error": "unreadable shape"}
+        table = broadcast_table(sa, sb)
+        n = len(table["status"])
+        if n == 0:
+            ax.set_title("two scalars: the result is a scalar, shape ()", fontsize=10)
+            return table
+        colours = np.full((3, n), 8.0)
+        colours[2] = 1
+        for j, st in enumerate(table["status"]):
+            if st == "clash":
+                colours[2, j] = 0
+                colours[0, j] = colours[1, j] = 0
+            elif st == "stretch A":
+                colours[0, j] = 5
+            elif st == "stretch B":
+                colours[1, j] = 5
+        ax.set_axis_on()
+        ax.imshow(colours, cmap="Pastel1", vmin=0, vmax=8, aspect="auto")
+        res = table["sizes"]
+        for i, row in enumerate((table["a"], table["b"], res)):
+            for j, size in enumerate(row):
+                if i == 2 and table["status"][j] == "clash":
+                    text = "clash"
+                elif size is None:
+                    text = "(1)" if i < 2 else ""
+                else:
+                    text = str(size)
+                ax.text(j, i, text, ha="center", va="center", fontsize=12)
+        ax.set_xticks(range(n), [f"axis {j - n}" for j in range(n)], fontsize=8)
+        ax.set_yticks(range(3), ["A", "B", "A op B"], fontsize=9)
+        if table["ok"]:
+            title = f"{sa} and {sb} broadcast to {table['result']} (yellow: stretched to match)"
+        else:
+            bad = [j - n for j, st in enumerate(table["status"]) if st == "clash"]
+            title = f"{sa} and {sb} do not broadcast: sizes differ on axis {bad[0]} and neither is 1"
+        ax.set_title(title, fontsize=10)
+        return table
+
+
+class BatchSizeExplorer(Explorer):
+    """Mini-batch SGD on a linear regression: a batch_size slider shows iterations per epoch and the loss curves.
+
+    Left: iterations per epoch, ceil(N / batch_size), against the batch size. Right: the loss of every
+    mini-batch step (noisy), the loss on the whole training set after each epoch, and full-batch gradient
+    descent (batch_size = N, one step per epoch) with the same learning rate for comparison. The model
+    y_hat = X W + b starts at W = 0, b = 0; the loss is the mean squared error. Computed in NumPy (float64)
+    so a redraw is instant.
+    """
+
+    DIVERGED = 1e12  # a loss above this counts as diverged and is not drawn
+
+    def __init__(self, X, y, *, epochs: int = 20, lr: float = 0.02, seed: int = 0, batch_sizes=None) -> None:
+        self.X = to_numpy(X).astype(np.float64)
+        self.y = to_numpy(y).astype(np.float64).reshape(-1)
+        if self.X.ndim != 2 or self.X.shape[0] != self.y.shape[0]:
+            raise ValueError(f"X must be (N, D) and y (N,), got {self.X.shape} and {self.y.shape}")
+        self.N = self.X.shape[0]
+        self.epochs, self.lr, self.seed = int(epochs), float(lr), int(seed)
+        sizes = batch_sizes if batch_sizes is not None else [b for b in (1, 2, 4, 8, 16, 32, 64, 128, 256) if b < self.N] + [self.N]
+        self.batch_sizes = sorted(set(int(b) for b in sizes))
+        self.layout = (2, 1)
+        super().__init__()
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        start = 32 if 32 in self.batch_sizes else self.batch_sizes[len(self.batch_sizes) // 2]
+        return {
+            "batch_size": w.SelectionSlider(options=self.batch_sizes, value=start, description="batch_size"),
+            "lr": w.FloatLogSlider(value=self.lr, base=10, min=-3, max=-1, step=0.25, description="lr"),
+        }
+
+    def _loss(self, W, b) -> float:
+        return float(np.mean((self.X @ W + b - self.y) ** 2))
+
+    def train(self, batch_size: int, lr: float) -> tuple[np.ndarray, np.ndarray]:
+        """Mini-batch SGD for ``self.epochs`` epochs: (loss of each step's batch, training loss after each epoch)."""
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+        rng = np.random.default_rng(self.seed)
+        W, b = np.zeros(self.X.shape[1]), 0.0
+        per_epoch = -(-self.N // batch_size)
+        step_losses = np.full(self.epochs * per_epoch, np.nan)
+        epoch_losses = np.full(self.epochs + 1, np.nan)
+        epoch_losses[0] = self._loss(W, b)
+        step = 0
+        with np.errstate(all="ignore"):  # a diverging run must not print overflow warnings
+            for epoch in range(self.epochs):
+                perm = rng.permutation(self.N)
+                for start in range(0, self.N, batch_size):
+                    idx = perm[start:start + batch_size]
+                    Xb, yb = self.X[idx], self.y[idx]
+                    err = Xb @ W + b - yb
+                    step_losses[step] = np.mean(err ** 2)
+                    step += 1
+                    W = W - lr * 2.0 * Xb.T @ err / len(idx)
+                    b = b - lr * 2.0 * float(np.mean(err))
+                loss = self._loss(W, b)
+                if not np.isfinite(loss) or loss > self.DIVERGED:
+                    break  # diverged: the rest stays NaN
+                epoch_losses[epoch + 1] = loss
+        step_losses[~(step_losses <= self.DIVERGED)] = np.nan
+        return step_losses, epoch_losses
+
+    def draw(self, batch_size=32, lr=None) -> dict:
+        batch_size = int(batch_size)
+        lr = self.lr if lr is None else float(lr)
+        per_epoch = -(-self.N // batch_size)
+        steps, epoch_losses = self.train(batch_size, lr)
+        _, full_losses = self.train(self.N, lr)
+
+        ax = self.axes[0]
+        sizes = np.array(self.batch_sizes)
+        ax.plot(sizes, -(-self.N // sizes), "o-", color="C0", ms=4)
+        ax.plot([batch_size], [per_epoch], "o", color="C3", ms=9)
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xticks(sizes, [str(s) for s in sizes], fontsize=7)
+        ax.minorticks_off()
+        ax.set(xlabel="batch_size", ylabel="iterations per epoch",
+               title=f"N = {self.N}, batch_size = {batch_size}: {per_epoch} iteration{'s' * (per_epoch != 1)} per epoch")
+
+        ax = self.axes[1]
+        ax.plot(np.arange(1, len(steps) + 1) / per_epoch, steps, color="C0", alpha=0.35, lw=0.8, label="loss of each mini-batch")
+        ax.plot(np.arange(self.epochs + 1), epoch_losses, "o-", color="C0", ms=3, label=f"batch_size={batch_size}: training loss")
+        ax.plot(np.arange(self.epochs + 1), full_losses, "s--", color="C3", ms=3, label=f"full batch ({self.N}): training loss")
+        ax.set_yscale("log")
+        final = "diverged" if np.isnan(epoch_losses[-1]) else f"{epoch_losses[-1]:.4g}"
+        ax.set(xlabel="epoch", ylabel="MSE (training set)",
+               title=f"after {self.epochs} epochs: {final} vs full batch {full_losses[-1]:.4g}")
+        ax.legend(fontsize=8)
+        return {"batch_size": batch_size, "lr": lr, "iterations_per_epoch": per_epoch, "step_losses": steps,
+                "epoch_losses": epoch_losses, "full_batch_losses": full_losses,
+                "final_loss": float(epoch_losses[-1]), "full_batch_final_loss": float(full_losses[-1]),
+                "diverged": bool(np.isnan(epoch_losses[-1]))}
+
+
+class LearningRateExplorer(Explorer):
+    """Gradient descent on the cost of H(x) = W x (one weight, no bias): what the learning rate does.
+
+    The cost is a parabola in W with second derivative L = 2 mean(x²), so one step maps the distance to the
+    minimum W* = mean(x y) / mean(x²) to (1 - lr L) times itself: the run creeps down one side of the bowl
+    for lr < 1/L, zig-zags across it but still converges for 1/L < lr < 2/L, and diverges for lr > 2/L.
+    Left: the bowl cost(W) with the path of ``steps`` steps from ``W0``; right: the distance to the minimum
+    cost after each step (log scale). ``update(lr=.., steps=.., W0=..)`` returns ``{"W": path (steps + 1,),
+    "costs": cost at each point, "W_star", "L", "lr_max" (= 2 / L), "factor" (= 1 - lr L), "regime"}``
+    with ``regime`` one of "stuck" (lr = 0), "converges", "oscillates" (converges while zig-zagging),
+    "bounces" (lr = 2/L exactly: forever between two points) and "diverges". Computed in NumPy (float64).
+    """
+
+    def __init__(self, x, y, *, W0: float = 0.0, lr=None, max_steps: int = 30, lr_range=None,
+                 xlabel: str = "W") -> None:
+        self.x, self.y = to_numpy(x).astype(np.float64).reshape(-1), to_numpy(y).astype(np.float64).reshape(-1)
+        if self.x.shape != self.y.shape:
+            raise ValueError(f"x and y must have the same length, got {self.x.shape[0]} and {self.y.shape[0]}")
+        m2 = float(np.mean(self.x ** 2)) if self.x.size else 0.0
+        if not m2 > 0:
+            raise ValueError("x must contain at least one non-zero value: otherwise the cost does not depend on W")
+        self.L = 2.0 * m2
+        self.lr_max = 2.0 / self.L
+        self.W_star = float(np.mean(self.x * self.y)) / m2
+        self.best_cost = self.cost(self.W_star)
+        self.W0, self.max_steps, self.xlabel = float(W0), int(max_steps), xlabel
+        self.lr_range = tuple(lr_range) if lr_range is not None else (0.0, 1.25 * self.lr_max)
+        if not 0 <= self.lr_range[0] < self.lr_range[1]:
+            raise ValueError(f"lr_range must be two increasing numbers >= 0, got {self.lr_range}")
+        self.lr0 = float(lr) if lr is not None else 0.3 * self.lr_max
+        self.layout = (2, 1)
+        super().__init__()
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        lo, hi = self.lr_range
+        span = max(abs(self.W0 - self.W_star), 1e-3 * max(1.0, abs(self.W_star)))
+        return {
+            "lr": w.FloatSlider(value=min(max(self.lr0, lo), hi), min=lo, max=hi, step=(hi - lo) / 250,
+                                description="lr", readout_format=".4g", continuous_update=False),
+            "steps": w.IntSlider(value=min(10, self.max_steps), min=0, max=self.max_steps, description="steps"),
+            "W0": w.FloatSlider(value=self.W0, min=self.W_star - 2 * span, max=self.W_star + 2 * span,
+                                step=span / 50, description="W0", readout_format=".3g", continuous_update=False),
+        }
+
+    @property
+    def widget(self):
+        """Controls above the figure, with a play button that animates the steps one at a time."""
+        box = super().widget
+        if not hasattr(self, "_play"):
+            import ipywidgets as w
+
+            self._play = w.Play(value=self._controls["steps"].value, min=0, max=self.max_steps, step=1,
+                                interval=400, description="animate the steps")
+            w.jslink((self._play, "value"), (self._controls["steps"], "value"))
+            box.children[0].children = (self._play, *box.children[0].children)
+        return box
+
+    def cost(self, W: float) -> float:
+        return float(np.mean((W * self.x - self.y) ** 2))
+
+    def regime(self, lr: float) -> str:
+        """What gradient descent with learning rate ``lr`` does on this bowl (see the class docstring)."""
+        if lr == 0:
+            return "stuck"
+        factor = 1.0 - lr * self.L
+        if np.isclose(factor, -1.0, rtol=0.0, atol=1e-12):
+            return "bounces"
+        if abs(factor) > 1:
+            return "diverges"
+        return "converges" if factor >= 0 else "oscillates"
+
+    def path(self, lr: float, steps: int, W0: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """W and the cost at each of the ``steps + 1`` points of gradient descent from ``W0``."""
+        W = self.W0 if W0 is None else float(W0)
+        Ws = [W]
+        with np.errstate(all="ignore"):  # a diverging run must not print overflow warnings
+            for _ in range(int(steps)):
+                W = W - lr * 2.0 * float(np.mean((W * self.x - self.y) * self.x))
+                Ws.append(W)
+            Ws = np.array(Ws)
+            costs = np.array([self.cost(W_) for W_ in Ws])
+        return Ws, costs
+
+    def draw(self, lr=None, steps=10, W0=None) -> dict:
+        lr = self.lr0 if lr is None else float(lr)
+        W0 = self.W0 if W0 is None else float(W0)
+        Ws, costs = self.path(lr, steps, W0)
+        regime = self.regime(lr)
+        factor = 1.0 - lr * self.L
+
+        ax = self.axes[0]
+        half = 1.6 * max(abs(W0 - self.W_star), 1e-3 * max(1.0, abs(self.W_star)))
+        grid = np.linspace(self.W_star - half, self.W_star + half, 201)
+        bowl = [self.cost(g) for g in grid]
+        ax.plot(grid, bowl, color="C0", lw=1.5, label="cost(W)")
+        inside = np.abs(Ws - self.W_star) <= half
+        limit = 1e100 * max(1.0, costs[0])  # a diverging run is drawn until here (log axes overflow beyond)
+        drawn = np.where(costs <= limit, costs, np.nan)
+        ax.plot(np.where(costs <= limit, Ws, np.nan), drawn, "-", color="C3", lw=0.8, alpha=0.7)
+        ax.plot(Ws[inside], costs[inside], "o", color="C3", ms=4, label="gradient descent")
+        ax.plot([W0], [costs[0]], "s", color="k", ms=6, label=f"start W0 = {W0:.3g}")
+        ax.axvline(self.W_star, color="k", ls=":", lw=1)
+        ax.set(xlim=(grid[0], grid[-1]), ylim=(min(bowl) - 0.05 * (max(bowl) - min(bowl)), 1.05 * max(bowl)),
+               xlabel=self.xlabel, ylabel="cost(W)")
+        left = "" if inside.all() else f" — left the plot at step {int(np.argmin(inside))}"
+        ax.set_title(f"lr = {lr:.4g} = {lr / self.lr_max:.2f} × 2/L: {regime}{left}", fontsize=10)
+        ax.legend(loc="upper center", fontsize=8)
+
+        ax = self.axes[1]
+        gap = np.maximum(drawn - self.best_cost, 1e-16 * max(1.0, self.best_cost))
+        ax.plot(np.arange(len(gap)), gap, "o-", color="C3", ms=3, lw=1)
+        ax.set_yscale("log")
+        ax.set(xlabel="step", ylabel="cost(W) − cost(W*)",
+               title=f"each step multiplies W − W* by 1 − lr·L = {factor:.3g}")
+        ax.title.set_fontsize(10)
+        return {"W": Ws, "costs": costs, "W_star": self.W_star, "best_cost": self.best_cost, "L": self.L,
+                "lr_max": self.lr_max, "lr": lr, "factor": factor, "regime": regime}
+
+
+class LogisticBoundaryExplorer(Explorer):
+    """Sliders for w1, w2 and b move the decision boundary w1·x1 + w2·x2 + b = 0 over a 2-feature scatter.
+
+    Left: the points coloured by class, the half-plane predicted as class 1 shaded, the boundary line; the
+    title gives the mean binary cross-entropy and the accuracy of the labels ``z > 0``. Right: every point
+    at its logit z and probability σ(z) on the sigmoid curve. ``update`` returns ``loss``, ``accuracy``,
+    the drawn boundary (``line_x``, ``line_y``; None when w1 = w2 = 0), ``logits`` and ``y_hat``.
+    """
+
+    def __init__(self, X, y, *, w_range=(-5.0, 5.0), b_range=(-5.0, 5.0), start=(-1.0, -1.0, 0.0),
+                 xlabel="x1", ylabel="x2", class_names=("class 0", "class 1")) -> None:
+        self.X = to_numpy(X).astype(np.float64)
+        self.y = to_numpy(y).astype(np.float64).reshape(-1)
+        if self.X.ndim != 2 or self.X.shape[1] != 2:
+            raise ValueError(f"LogisticBoundaryExplorer needs X of shape (N, 2), got {self.X.shape}")
+        if self.X.shape[0] != self.y.shape[0]:
+            raise ValueError(f"X and y must have the same number of points, got {self.X.shape[0]} and {self.y.shape[0]}")
+        if not np.isin(self.y, (0.0, 1.0)).all():
+            raise ValueError("labels y must be 0 or 1")
+        self.w_range, self.b_range, self.start = w_range, b_range, start
+        self.labels, self.class_names = (xlabel, ylabel), class_names
+        lo, hi = self.X.min(axis=0), self.X.max(axis=0)
+        pad = 0.05 * np.maximum(hi - lo, 1e-9)
+        self.lims = (lo - pad, hi + pad)
+        self.layout = (2, 1)
+        super().__init__()
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        def slider(name, value, r):
+            return w.FloatSlider(value=value, min=r[0], max=r[1], step=(r[1] - r[0]) / 200, description=name,
+                                 continuous_update=False)
+
+        return {"w1": slider("w1", self.start[0], self.w_range), "w2": slider("w2", self.start[1], self.w_range),
+                "b": slider("b", self.start[2], self.b_range)}
+
+    @staticmethod
+    def bce(z: np.ndarray, y: np.ndarray) -> float:
+        """Mean binary cross-entropy from logits, in the stable form max(z, 0) − z·y + log(1 + e^(−|z|))."""
+        return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+
+    def boundary(self, w1: float, w2: float, b: float):
+        """Two points (x1s, x2s) of the line w1·x1 + w2·x2 + b = 0 across the plot, or (None, None)."""
+        (x1_lo, x2_lo), (x1_hi, x2_hi) = self.lims
+        if abs(w2) > 1e-12:
+            xs = np.array([x1_lo, x1_hi])
+            return xs, -(w1 * xs + b) / w2
+        if abs(w1) > 1e-12:
+            return np.full(2, -b / w1), np.array([x2_lo, x2_hi])
+        return None, None
+
+    def draw(self, w1=-1.0, w2=-1.0, b=0.0) -> dict:
+        w1, w2, b = float(w1), float(w2), float(b)
+        z = self.X @ np.array([w1, w2]) + b
+        y_hat = (z > 0).astype(np.int64)
+        loss, accuracy = self.bce(z, self.y), float(np.mean(y_hat == self.y))
+        ax = self.axes[0]
+        (x1_lo, x2_lo), (x1_hi, x2_hi) = self.lims
+        g1, g2 = np.meshgrid(np.linspace(x1_lo, x1_hi, 120), np.linspace(x2_lo, x2_hi, 120))
+        side = (w1 * g1 + w2 * g2 + b > 0).astype(float)
+        ax.contourf(g1, g2, side, levels=[-0.5, 0.5, 1.5], colors=["C3", "C0"], alpha=0.12)
+        for k, (marker, colour) in enumerate((("x", "C3"), ("o", "C0"))):
+            pts = self.X[self.y == k]
+            ax.scatter(pts[:, 0], pts[:, 1], s=12, marker=marker, color=colour, alpha=0.7, label=self.class_names[k])
+        line_x, line_y = self.boundary(w1, w2, b)
+        if line_x is not None:
+            ax.plot(line_x, line_y, color="k", lw=2, label="w·x + b = 0")
+        ax.set(xlim=(x1_lo, x1_hi), ylim=(x2_lo, x2_hi), xlabel=self.labels[0], ylabel=self.labels[1],
+               title=f"BCE = {loss:.3f}   accuracy = {accuracy:.1%}")
+        ax.legend(loc="upper right", fontsize=8)
+        ax = self.axes[1]
+        reach = float(np.clip(np.abs(z).max(), 6.0, 25.0))
+        zs = np.linspace(-reach, reach, 200)
+        ax.plot(zs, 1 / (1 + np.exp(-zs)), color="k", lw=1)
+        p = 1 / (1 + np.exp(-np.clip(z, -reach, reach)))
+        for k, (marker, colour) in enumerate((("x", "C3"), ("o", "C0"))):
+            ax.scatter(np.clip(z, -reach, reach)[self.y == k], p[self.y == k], s=12, marker=marker, color=colour, alpha=0.6)
+        ax.axhline(0.5, color="grey", lw=0.8, ls="--")
+        ax.axvline(0.0, color="grey", lw=0.8, ls="--")
+        ax.set(xlabel="logit z = w·x + b", ylabel="σ(z) = P(y = 1)", title="each point on the sigmoid")
+        return {"w1": w1, "w2": w2, "b": b, "loss": loss, "accuracy": accuracy, "line_x": line_x, "line_y": line_y,
+                "logits": z, "y_hat": y_hat}
+
+
+class SoftmaxExplorer(Explorer):
+    """Sliders for K logits and a temperature T: bars show softmax(logits / T) and the cross-entropy.
+
+    Left: the probabilities p = softmax(z / T) as bars (the true class in red, the predicted class, the
+    argmax, outlined in black) against the uniform 1/K; right: each class's probability as T sweeps its
+    range (log scale), with the current T marked — as T → 0 the bars approach the one-hot vector of the
+    argmax, as T grows they flatten towards 1/K. The loss is the cross-entropy -log p[target], computed
+    with the log-sum-exp trick, so it stays finite for any slider values. ``update(z0=.., z1=.., ..., T=..,
+    target=..)`` returns ``{"logits": z (K,), "T", "scaled": z / T, "probs": (K,), "log_probs": (K,),
+    "target", "loss", "prediction": argmax, "entropy"}``. Computed in NumPy (float64).
+    """
+
+    def __init__(self, logits=(2.0, 1.0, 0.1), *, class_names=None, target: int = 0, T: float = 1.0,
+                 logit_range=(-5.0, 5.0), T_range=(0.05, 20.0)) -> None:
+        self.logits0 = np.asarray(to_numpy(logits), dtype=np.float64).reshape(-1)
+        self.K = len(self.logits0)
+        if not 2 <= self.K <= 8:
+            raise ValueError(f"SoftmaxExplorer shows 2 to 8 classes, got {self.K} logits")
+        self.names = [str(n) for n in class_names] if class_names is not None else [f"class {k}" for k in range(self.K)]
+        if len(self.names) != self.K:
+            raise ValueError(f"class_names has {len(self.names)} names for {self.K} logits")
+        if not 0 <= int(target) < self.K:
+            raise ValueError(f"target must be a class index in 0..{self.K - 1}, got {target}")
+        if not 0 < T_range[0] < T_range[1]:
+            raise ValueError(f"T_range must be two increasing positive numbers, got {T_range}")
+        if not logit_range[0] < logit_range[1]:
+            raise ValueError(f"logit_range must be two increasing numbers, got {logit_range}")
+        self.target0, self.T0 = int(target), float(T)
+        self.logit_range, self.T_range = tuple(logit_range), tuple(T_range)
+        self.layout = (2, 1)
+        super().__init__()
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        lo, hi = self.logit_range
+        ctrls = {f"z{k}": w.FloatSlider(value=float(np.clip(z, lo, hi)), min=lo, max=hi, step=(hi - lo) / 100,
+                                        description=f"z{k} {self.names[k]}"[:14], continuous_update=False)
+                 for k, z in enumerate(self.logits0)}
+        tlo, thi = np.log10(self.T_range[0]), np.log10(self.T_range[1])
+        ctrls["T"] = w.FloatLogSlider(value=self.T0, base=10, min=tlo, max=thi, step=(thi - tlo) / 60,
+                                      description="T", readout_format=".3g", continuous_update=False)
+        ctrls["target"] = w.Dropdown(options=[(n, k) for k, n in enumerate(self.names)], value=self.target0,
+                                     description="true class")
+        return ctrls
+
+    @property
+    def widget(self):
+        """The logit sliders in one column, the temperature and the true class in another, the figure below."""
+        box = super().widget
+        row = box.children[0]
+        if len(row.children) == self.K + 2:
+            import ipywidgets as w
+
+            c = self._controls
+            row.children = (w.VBox([c[f"z{k}"] for k in range(self.K)]), w.VBox([c["T"], c["target"]]))
+        return box
+
+    @staticmethod
+    def log_softmax(scaled: np.ndarray) -> np.ndarray:
+        """log softmax of a 1-D array with the log-sum-exp trick (finite for any finite input)."""
+        m = np.max(scaled)
+        return scaled - m - np.log(np.sum(np.exp(scaled - m)))
+
+    def draw(self, T=None, target=None, **logits) -> dict:
+        unknown = set(logits) - {f"z{k}" for k in range(self.K)}
+        if unknown:
+            raise ValueError(f"unknown controls {sorted(unknown)}: the logits are z0..z{self.K - 1}")
+        z = np.array([float(logits.get(f"z{k}", self.logits0[k])) for k in range(self.K)])
+        T = self.T0 if T is None else float(T)
+        target = self.target0 if target is None else int(target)
+        if not T > 0:
+            raise ValueError(f"the temperature T must be positive, got {T}")
+        if not 0 <= target < self.K:
+            raise ValueError(f"target must be a class index in 0..{self.K - 1}, got {target}")
+        scaled = z / T
+        log_probs = self.log_softmax(scaled)
+        probs = np.exp(log_probs)
+        loss = float(-log_probs[target])
+        prediction = int(np.argmax(z))
+        entropy = float(-np.sum(probs * log_probs))
+
+        ax = self.axes[0]
+        colours = ["C3" if k == target else "C0" for k in range(self.K)]
+        bars = ax.bar(np.arange(self.K), probs, color=colours, alpha=0.85,
+                      edgecolor=["k" if k == prediction else "none" for k in range(self.K)], linewidth=2)
+        for k, p in enumerate(probs):
+            ax.text(k, p + 0.02, f"{p:.3f}", ha="center", va="bottom", fontsize=9)
+        ax.axhline(1.0 / self.K, color="grey", ls="--", lw=1, label=f"uniform 1/K = {1.0 / self.K:.3g}")
+        ax.set_xticks(np.arange(self.K), [f"{n}\nz = {v:.2g}" for n, v in zip(self.names, z)], fontsize=8)
+        ax.set(ylim=(0, 1.12), ylabel="probability", title=f"softmax(z / T), T = {T:.3g}:  loss = -log p[{self.names[target]}] = {loss:.3f}")
+        ax.title.set_fontsize(10)
+        ax.legend(loc="upper right", fontsize=8)
+
+        ax = self.axes[1]
+        Ts = np.geomspace(self.T_range[0], self.T_range[1], 121)
+        sweep = np.exp(np.array([self.log_softmax(z / t) for t in Ts]))
+        for k in range(self.K):
+            ax.plot(Ts, sweep[:, k], color=f"C{k}", lw=2 if k == target else 1.2, label=self.names[k])
+        ax.axvline(T, color="k", ls=":", lw=1)
+        ax.axhline(1.0 / self.K, color="grey", ls="--", lw=1)
+        ax.set_xscale("log")
+        ax.set(ylim=(-0.02, 1.02), xlabel="temperature T", ylabel="probability",
+               title="T → 0: one-hot on the argmax;  T → ∞: uniform 1/K")
+        ax.title.set_fontsize(10)
+        ax.legend(loc="center right", fontsize=8)
+        return {"logits": z, "T": T, "scaled": scaled, "probs": probs, "log_probs": log_probs, "target": target,
+                "loss": loss, "prediction": prediction, "entropy": entropy, "bar_heights": np.array([b.get_height() for b in bars])}
+
+
+class WeightDecayExplorer(Explorer):
+    """Overfitting and L2 regularisation on a polynomial regression: sliders pick λ and the degree.
+
+    The model is y_hat = sum_k w_k P_k(x), a polynomial of ``degree`` written with Legendre polynomials P_k
+    (each feature scaled to unit root-mean-square on the training points; w_0, the weight of the constant
+    P_0 = 1, is the bias). It is trained by full-batch gradient descent from w = 0 on
+    MSE(train) + λ/2 · sum_{k >= 1} w_k² (the bias is not penalised), with lr = 1 / (largest curvature), for
+    ``epochs`` epochs. Left: the training and validation points and the fitted curve after the last epoch
+    and at the epoch with the lowest validation loss; right: the learning curves, training and validation MSE
+    (without the penalty) after every epoch, on log-log axes. Computed in NumPy (float64).
+
+    ``update(lam=.., degree=..)`` returns ``{"lam", "degree", "epochs": 0..epochs, "train_loss",
+    "val_loss" (arrays of length epochs + 1), "best_epoch" (argmin of val_loss), "best_val_loss",
+    "final_train_loss", "final_val_loss", "weights" (after the last epoch), "weight_norm" (the L2 norm of
+    the non-bias weights)}``.
+    """
+
+    LAMBDAS = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+
+    def __init__(self, x_train, y_train, x_val, y_val, *, degree: int = 15, lam: float = 0.0, epochs: int = 3000,
+                 truth=None, max_degree: int = 20) -> None:
+        self.x_tr, self.y_tr = to_numpy(x_train).astype(np.float64).reshape(-1), to_numpy(y_train).astype(np.float64).reshape(-1)
+        self.x_va, self.y_va = to_numpy(x_val).astype(np.float64).reshape(-1), to_numpy(y_val).astype(np.float64).reshape(-1)
+        if self.x_tr.shape != self.y_tr.shape or self.x_va.shape != self.y_va.shape:
+            raise ValueError("x and y of each split must have the same length")
+        if len(self.x_tr) < 2 or len(self.x_va) < 1:
+            raise ValueError("need at least 2 training points and 1 validation point")
+        if not 1 <= degree <= max_degree:
+            raise ValueError(f"degree must be between 1 and max_degree={max_degree}, got {degree}")
+        if epochs < 1:
+            raise ValueError(f"epochs must be >= 1, got {epochs}")
+        lo, hi = min(self.x_tr.min(), self.x_va.min()), max(self.x_tr.max(), self.x_va.max())
+        self._centre, self._half = (lo + hi) / 2, max((hi - lo) / 2, 1e-12)  # map x to [-1, 1]
+        self.degree0, self.lam0, self.epochs, self.truth, self.max_degree = int(degree), float(lam), int(epochs), truth, int(max_degree)
+        self.layout = (2, 1)
+        super().__init__()
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        lams = sorted(set(self.LAMBDAS) | {self.lam0})
+        return {
+            "lam": w.SelectionSlider(options=[(f"{v:g}", v) for v in lams], value=self.lam0, description="λ (L2)",
+                                     continuous_update=False),
+            "degree": w.IntSlider(value=self.degree0, min=1, max=self.max_degree, description="degree",
+                                  continuous_update=False),
+        }
+
+    def features(self, x, degree: int) -> np.ndarray:
+        """(N, degree + 1) Legendre features of x, scaled by their RMS over the training points."""
+        from numpy.polynomial import legendre
+
+        t = (np.asarray(x, dtype=np.float64) - self._centre) / self._half
+        train = legendre.legvander((self.x_tr - self._centre) / self._half, degree)
+        scale = np.sqrt((train ** 2).mean(axis=0))
+        scale[scale == 0] = 1.0
+        return legendre.legvander(t, degree) / scale
+
+    def train(self, lam: float, degree: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Gradient descent: (train MSE, val MSE per epoch — epochs + 1 values —, final w, w at the best epoch)."""
+        if lam < 0:
+            raise ValueError(f"lam must be >= 0, got {lam}")
+        P, Pv = self.features(self.x_tr, degree), self.features(self.x_va, degree)
+        N = len(self.x_tr)
+        mask = np.ones(degree + 1)
+        mask[0] = 0.0  # the bias is not penalised
+        curvature = np.linalg.eigvalsh(2 * P.T @ P / N + lam * np.diag(mask))[-1]
+        lr = 1.0 / curvature
+        w = np.zeros(degree + 1)
+        train, val = np.empty(self.epochs + 1), np.empty(self.epochs + 1)
+        best_w, best = w.copy(), np.inf
+        for epoch in range(self.epochs + 1):
+            r = P @ w - self.y_tr
+            train[epoch] = np.mean(r ** 2)
+            val[epoch] = np.mean((Pv @ w - self.y_va) ** 2)
+            if val[epoch] < best:
+                best, best_w = val[epoch], w.copy()
+            if epoch < self.epochs:
+                w = w - lr * (2 * P.T @ r / N + lam * mask * w)
+        return train, val, w, best_w
+
+    def draw(self, lam=None, degree=None) -> dict:
+        lam = self.lam0 if lam is None else float(lam)
+        degree = self.degree0 if degree is None else int(degree)
+        train, val, w, best_w = self.train(lam, degree)
+        best_epoch = int(np.argmin(val))
+        epochs = np.arange(self.epochs + 1)
+
+        ax = self.axes[0]
+        lo, hi = self._centre - self._half, self._centre + self._half
+        grid = np.linspace(lo, hi, 300)
+        G = self.features(grid, degree)
+        ax.scatter(self.x_va, self.y_va, s=8, color="C1", alpha=0.35, label="validation points")
+        ax.scatter(self.x_tr, self.y_tr, s=22, color="C0", zorder=3, label="training points")
+        if self.truth is not None:
+            ax.plot(grid, self.truth(grid), color="k", ls=":", lw=1, label="true function")
+        ax.plot(grid, G @ w, color="C3", lw=2, label=f"after {self.epochs} epochs")
+        ax.plot(grid, G @ best_w, color="C2", lw=1.2, ls="--", label=f"at the best epoch ({best_epoch})")
+        ys = np.concatenate([self.y_tr, self.y_va])
+        pad = 0.3 * (ys.max() - ys.min())
+        ax.set(xlim=(lo, hi), ylim=(ys.min() - pad, ys.max() + pad), xlabel="x", ylabel="y",
+               title=f"degree {degree}, λ = {lam:g}: {len(self.x_tr)} training points")
+        ax.legend(loc="upper left", fontsize=7)
+
+        ax = self.axes[1]
+        ax.plot(epochs[1:], train[1:], color="C0", label="training loss")
+        ax.plot(epochs[1:], val[1:], color="C1", label="validation loss")
+        ax.axvline(max(best_epoch, 1), color="C2", ls="--", lw=1, label=f"lowest validation loss: epoch {best_epoch}")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set(xlabel="epoch", ylabel="MSE",
+               title=f"final: train {train[-1]:.3g}, validation {val[-1]:.3g} (best {val[best_epoch]:.3g})")
+        ax.title.set_fontsize(10)
+        ax.legend(loc="lower left", fontsize=8)
+        return {"lam": lam, "degree": degree, "epochs": epochs, "train_loss": train, "val_loss": val,
+                "best_epoch": best_epoch, "best_val_loss": float(val[best_epoch]),
+                "final_train_loss": float(train[-1]), "final_val_loss": float(val[-1]),
+                "weights": w, "weight_norm": float(np.linalg.norm(w[1:]))}
