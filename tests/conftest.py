@@ -10,6 +10,9 @@ sys.path.insert(0, str(ROOT))
 # nbgrader shells out to alembic, and kernels must come from this environment.
 os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+# pytest-xdist runs one notebook kernel per core: one thread each avoids oversubscribing the CPU
+# (students' own kernels keep PyTorch's default).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from autograder.course import lab_names  # noqa: E402
 

@@ -20,12 +20,13 @@ def test_sliders_set_loss_accuracy_and_labels():
     s = ex.update(w1=2.0, w2=0.0, b=0.0)
     assert s["accuracy"] == 1.0 and s["y_hat"].tolist() == [0, 0, 1, 1]
     assert s["loss"] == pytest.approx(bce(2.0, 0.0, 0.0), rel=1e-12)
-    assert "accuracy = 100.0%" in ex.axes[0].get_title()
+    assert "accuracy = 100.0%" in ex.axes[0].get_title() and "mistakes: 0" in ex.axes[1].get_title()
     flipped = ex.update(w1=-2.0, w2=0.0, b=0.0)
     assert flipped["accuracy"] == 0.0 and flipped["loss"] > s["loss"]
     assert flipped["loss"] == pytest.approx(bce(-2.0, 0.0, 0.0), rel=1e-12)
     shifted = ex.update(w1=2.0, w2=0.0, b=-3.0)  # boundary x1 = 1.5: only the last point is called 1
     assert shifted["y_hat"].tolist() == [0, 0, 0, 1] and shifted["accuracy"] == 0.75
+    assert "mistakes: 1" in ex.axes[1].get_title()
 
 
 def test_boundary_line_follows_the_weights():
