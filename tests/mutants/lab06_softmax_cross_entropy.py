@@ -1,0 +1,81 @@
+"""Plausible wrong answers to lab06_softmax_cross_entropy; each must lose exactly its own exercise's points."""
+from tests.mutants import Mutant
+
+MUTANTS = [
+    # ex01 softmax
+    Mutant("ex01_softmax", "no_max_subtraction", replace=(("torch.exp(logits - m)", "torch.exp(logits)"),)),
+    Mutant("ex01_softmax", "fixed_dim0", replace=(("m = logits.amax(dim=dim, keepdim=True)", "m = logits.amax(dim=0, keepdim=True)"),
+                                                  ("e.sum(dim=dim, keepdim=True)", "e.sum(dim=0, keepdim=True)"))),
+    Mutant("ex01_softmax", "ignores_dim_argument", replace=(("dim=dim", "dim=-1"),)),
+    Mutant("ex01_softmax", "global_max", replace=(("logits.amax(dim=dim, keepdim=True)", "logits.max()"),)),
+    Mutant("ex01_softmax", "no_keepdim", replace=(("m = logits.amax(dim=dim, keepdim=True)", "m = logits.amax(dim=dim)"),
+                                                  ("e.sum(dim=dim, keepdim=True)", "e.sum(dim=dim)"))),
+    Mutant("ex01_softmax", "in_place_shift", source=(
+        "def softmax(logits, dim=-1):\n"
+        "    logits -= logits.amax(dim=dim, keepdim=True)\n"
+        "    e = torch.exp(logits)\n"
+        "    return e / e.sum(dim=dim, keepdim=True)\n")),
+    Mutant("ex01_softmax", "forgot_exp", replace=(("e = torch.exp(logits - m)", "e = logits - m"),)),
+    Mutant("ex01_softmax", "adds_max", replace=(("logits - m", "logits + m"),)),
+    # ex02 log_softmax
+    Mutant("ex02_log_softmax", "log_of_softmax", source=(
+        "def log_softmax(logits, dim=-1):\n"
+        "    return torch.log(torch.softmax(logits, dim=dim))\n")),
+    Mutant("ex02_log_softmax", "no_max_subtraction", replace=(("shifted = logits - logits.amax(dim=dim, keepdim=True)", "shifted = logits"),)),
+    Mutant("ex02_log_softmax", "wrong_sign", replace=(("return shifted - torch.log(", "return -shifted + torch.log("),)),
+    Mutant("ex02_log_softmax", "sum_over_dim0", replace=((".sum(dim=dim, keepdim=True)", ".sum(dim=0, keepdim=True)"),)),
+    Mutant("ex02_log_softmax", "forgot_logsumexp", replace=(("return shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))", "return shifted"),)),
+    Mutant("ex02_log_softmax", "log_outside_sum", replace=(("torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))", "shifted.sum(dim=dim, keepdim=True)"),)),
+    Mutant("ex02_log_softmax", "no_keepdim", replace=((".sum(dim=dim, keepdim=True)", ".sum(dim=dim)"),)),
+    Mutant("ex02_log_softmax", "detached", replace=(("return shifted - torch.log(", "return shifted.detach() - torch.log("),)),
+    # ex03 one_hot
+    Mutant("ex03_one_hot", "int64_dtype", replace=(("torch.zeros(len(y), num_classes, device=y.device)",
+                                                   "torch.zeros(len(y), num_classes, dtype=torch.long, device=y.device)"),
+                                                  ("= 1.0", "= 1"))),
+    Mutant("ex03_one_hot", "f_one_hot_int", source="def one_hot(y, num_classes):\n    return F.one_hot(y, num_classes)\n"),
+    Mutant("ex03_one_hot", "width_from_labels", source="def one_hot(y, num_classes):\n    return F.one_hot(y).float()\n"),
+    Mutant("ex03_one_hot", "whole_columns", replace=(("Y[torch.arange(len(y), device=y.device), y] = 1.0", "Y[:, y] = 1.0"),)),
+    Mutant("ex03_one_hot", "transposed", replace=(("return Y", "return Y.T"),)),
+    # ex04 cross_entropy_onehot
+    Mutant("ex04_cross_entropy_onehot", "sum_not_mean", replace=((".sum(dim=1).mean()", ".sum(dim=1).sum()"),)),
+    Mutant("ex04_cross_entropy_onehot", "mean_over_all_entries", replace=((".sum(dim=1).mean()", ".mean()"),)),
+    Mutant("ex04_cross_entropy_onehot", "missing_minus", replace=(("return -(Y * log_probs)", "return (Y * log_probs)"),)),
+    Mutant("ex04_cross_entropy_onehot", "naive_log_softmax", replace=(("torch.log_softmax(logits, dim=1)", "torch.log(torch.softmax(logits, dim=1))"),)),
+    Mutant("ex04_cross_entropy_onehot", "probabilities_not_logs", replace=(("torch.log_softmax(logits, dim=1)", "torch.softmax(logits, dim=1)"),)),
+    Mutant("ex04_cross_entropy_onehot", "softmax_over_batch", replace=(("torch.log_softmax(logits, dim=1)", "torch.log_softmax(logits, dim=0)"),)),
+    Mutant("ex04_cross_entropy_onehot", "log_softmax_of_targets", replace=(("-(Y * log_probs)", "-(torch.log_softmax(Y, dim=1) * logits)"),)),
+    # ex05 cross_entropy_index
+    Mutant("ex05_cross_entropy_index", "all_pairs_indexing", replace=(("log_probs[torch.arange(len(y), device=y.device), y]", "log_probs[:, y]"),)),
+    Mutant("ex05_cross_entropy_index", "double_softmax_builtin", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    return F.cross_entropy(torch.softmax(logits, dim=1), y)\n")),
+    Mutant("ex05_cross_entropy_index", "probabilities_not_logs", replace=(("torch.log_softmax(logits, dim=1)", "torch.softmax(logits, dim=1)"),)),
+    Mutant("ex05_cross_entropy_index", "missing_minus", replace=(("return -picked.mean()", "return picked.mean()"),)),
+    Mutant("ex05_cross_entropy_index", "sum_not_mean", replace=(("return -picked.mean()", "return -picked.sum()"),)),
+    Mutant("ex05_cross_entropy_index", "naive_log_softmax", replace=(("torch.log_softmax(logits, dim=1)", "torch.log(torch.softmax(logits, dim=1))"),)),
+    Mutant("ex05_cross_entropy_index", "gather_wrong_dim", replace=(("log_probs[torch.arange(len(y), device=y.device), y]", "log_probs.gather(0, y[:, None]).squeeze(1)"),)),
+    Mutant("ex05_cross_entropy_index", "raw_logits_no_log_softmax", replace=(("torch.log_softmax(logits, dim=1)", "logits"),)),
+    # ex06 predict / accuracy
+    Mutant("ex06_predict_accuracy", "predict_dim0", replace=(("    return logits.argmax(dim=1)\n", "    return logits.argmax(dim=0)\n"),)),
+    Mutant("ex06_predict_accuracy", "predict_flattened", replace=(("    return logits.argmax(dim=1)\n", "    return logits.argmax()\n"),)),
+    Mutant("ex06_predict_accuracy", "predict_argmin", replace=(("    return logits.argmax(dim=1)\n", "    return logits.argmin(dim=1)\n"),)),
+    Mutant("ex06_predict_accuracy", "accuracy_counts", replace=((".float().mean().item()", ".float().sum().item()"),)),
+    Mutant("ex06_predict_accuracy", "accuracy_tensor", replace=((".float().mean().item()", ".float().mean()"),)),
+    Mutant("ex06_predict_accuracy", "accuracy_integer_division", replace=(("(logits.argmax(dim=1) == y).float().mean().item()",
+                                                                         "(logits.argmax(dim=1) == y).sum().item() // len(y)"),)),
+    Mutant("ex06_predict_accuracy", "accuracy_dim0", replace=(("(logits.argmax(dim=1) == y)", "(logits.argmax(dim=0) == y)"),)),
+    # ex07 train_classifier
+    Mutant("ex07_train_classifier", "double_softmax", replace=(("F.cross_entropy(model(X), y)", "F.cross_entropy(torch.softmax(model(X), dim=1), y)"),)),
+    Mutant("ex07_train_classifier", "no_zero_grad", replace=(("        optimizer.zero_grad()\n", ""),)),
+    Mutant("ex07_train_classifier", "mse_on_one_hot", replace=(("F.cross_entropy(model(X), y)", "F.mse_loss(model(X), F.one_hot(y, model.out_features).float())"),)),
+    Mutant("ex07_train_classifier", "sum_reduction", replace=(("F.cross_entropy(model(X), y)", "F.cross_entropy(model(X), y, reduction=\"sum\")"),)),
+    Mutant("ex07_train_classifier", "step_before_backward", replace=(("        loss.backward()\n        optimizer.step()\n",
+                                                                      "        optimizer.step()\n        loss.backward()\n"),)),
+    Mutant("ex07_train_classifier", "loss_after_step", replace=(("losses.append(loss.item())", "losses.append(F.cross_entropy(model(X), y).item())"),)),
+    Mutant("ex07_train_classifier", "ignores_lr", replace=(("lr=lr)", "lr=0.01)"),)),
+    Mutant("ex07_train_classifier", "stores_tensors", replace=(("losses.append(loss.item())", "losses.append(loss)"),)),
+    Mutant("ex07_train_classifier", "trains_a_new_model", replace=(("    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n",
+                                                                    "    model = nn.Linear(X.shape[1], int(y.max()) + 1).to(X.device)\n"
+                                                                    "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n"),)),
+    Mutant("ex07_train_classifier", "adam_not_sgd", replace=(("torch.optim.SGD(model.parameters(), lr=lr)", "torch.optim.Adam(model.parameters(), lr=lr)"),)),
+]
