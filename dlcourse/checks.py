@@ -148,36 +148,54 @@ def check_close(
         )
 
 
-def _snapshot(args: tuple, kwargs: dict) -> list:
-    snap = []
-    for value in list(args) + list(kwargs.values()):
-        if isinstance(value, torch.Tensor):
-            snap.append(value.detach().clone())
-        elif isinstance(value, np.ndarray):
-            snap.append(value.copy())
-        else:
-            snap.append(copy.deepcopy(value) if isinstance(value, (list, dict)) else None)
-    return snap
+def _copy(value: Any) -> Any:
+    """A deep copy of tensors, arrays and the lists/tuples/dicts holding them (other objects: deepcopy)."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value) if isinstance(value, list) else tuple(_copy(v) for v in value)
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        return _UNCOPYABLE
+
+
+_UNCOPYABLE = object()
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old is _UNCOPYABLE:
+        return True
+    if isinstance(old, torch.Tensor):
+        return isinstance(new, torch.Tensor) and old.shape == new.shape and old.dtype == new.dtype and torch.equal(old, new.detach().to(old.device))
+    if isinstance(old, np.ndarray):
+        return isinstance(new, np.ndarray) and old.shape == new.shape and np.array_equal(old, new, equal_nan=old.dtype.kind == "f")
+    if isinstance(old, dict):
+        return isinstance(new, dict) and old.keys() == new.keys() and all(_same(old[k], new[k]) for k in old)
+    if isinstance(old, (list, tuple)):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new))
+    try:
+        return bool(old == new)
+    except Exception:
+        return True
 
 
 def check_no_mutation(fn: Callable, *args: Any, name: str | None = None, hint: str | None = None, **kwargs: Any) -> Any:
-    """Call ``fn(*args, **kwargs)`` and fail if it changed any of its tensor/array/list arguments.
+    """Call ``fn(*args, **kwargs)`` and fail if it changed any argument in place.
 
+    Tensors, arrays, and lists/tuples/dicts of them are compared entry by entry (values, shape, dtype).
     Returns what ``fn`` returned, so the call can double as the one being tested.
     """
-    before = _snapshot(args, kwargs)
+    values = list(args) + list(kwargs.values())
+    before = [_copy(v) for v in values]
     result = fn(*args, **kwargs)
     label = name or getattr(fn, "__name__", "the function")
-    for pos, (old, new) in enumerate(zip(before, list(args) + list(kwargs.values()))):
-        if old is None:
-            continue
-        if isinstance(old, torch.Tensor):
-            same = old.shape == new.shape and torch.equal(old, new.detach())
-        elif isinstance(old, np.ndarray):
-            same = old.shape == new.shape and np.array_equal(old, new, equal_nan=True)
-        else:
-            same = old == new
-        if not same:
+    for pos, (old, new) in enumerate(zip(before, values)):
+        if not _same(old, new):
             _fail(
                 f"{label} modified its input argument #{pos + 1} in place — work on a copy "
                 f"(e.g. X.clone()) or use out-of-place operations (x = x + 1, not x += 1)",

@@ -1054,3 +1054,187 @@ def _graph_box(xy, w, h):
     from matplotlib.patches import FancyBboxPatch
 
     return FancyBboxPatch(xy, w, h, boxstyle="round,pad=0.02", facecolor="#f3f3f3", edgecolor="0.4", lw=1.2)
+
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+def _sigmoid_np(z: np.ndarray) -> np.ndarray:
+    """σ(z) = (1 + tanh(z / 2)) / 2: the same values as 1 / (1 + exp(-z)), without overflow warnings."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def xor_net_training(hidden: int = 2, seed=0, *, steps: int = 3000, lr: float = 1.0, every: int = 10,
+                     X=None, y=None) -> dict:
+    """Full-batch gradient descent on a 2 → hidden → 1 sigmoid network with the mean BCE loss, in NumPy.
+
+    The start is ``rng = np.random.default_rng(seed)``, ``W1 = rng.normal(0, 1, (D, hidden))``,
+    ``W2 = rng.normal(0, 1, (hidden, 1))``, zero biases (the same as lecture and lab 09); each step is one
+    forward pass, backprop by hand and ``param -= lr * grad``. X: (N, D), y: (N, 1) of 0/1, default XOR.
+
+    ``seed`` is an int, or a sequence of ints to train one network per seed at once (stacked along a leading
+    axis: as fast as a single run on data this small). Returns ``{"steps": the snapshot steps 0, every, ...,
+    steps, "params": one dict of arrays per snapshot, "loss": the loss at every step, "accuracy": the
+    accuracy of y_hat > 0.5 at every step}``; with a sequence of seeds every array gains a leading seed axis
+    and "loss"/"accuracy" have shape (len(seeds), steps + 1), otherwise (steps + 1,).
+    """
+    X = XOR_X if X is None else np.asarray(to_numpy(X), dtype=np.float64)
+    y = XOR_Y if y is None else np.asarray(to_numpy(y), dtype=np.float64).reshape(-1, 1)
+    if hidden < 1 or steps < 0 or every < 1:
+        raise ValueError(f"need hidden >= 1, steps >= 0, every >= 1; got {hidden}, {steps}, {every}")
+    single = np.ndim(seed) == 0
+    seeds = [int(seed)] if single else [int(s) for s in seed]
+    starts = []
+    for s in seeds:
+        rng = np.random.default_rng(s)
+        starts.append((rng.normal(0.0, 1.0, (X.shape[1], hidden)), rng.normal(0.0, 1.0, (hidden, 1))))
+    W1 = np.stack([w for w, _ in starts])                      # (S, D, hidden)
+    W2 = np.stack([w for _, w in starts])                      # (S, hidden, 1)
+    b1, b2 = np.zeros((len(seeds), 1, hidden)), np.zeros((len(seeds), 1, 1))
+    N = len(X)
+    losses, accs, snaps = np.empty((len(seeds), steps + 1)), np.empty((len(seeds), steps + 1)), []
+    for step in range(steps + 1):
+        H = _sigmoid_np(X @ W1 + b1)                           # (S, N, hidden)
+        Z2 = H @ W2 + b2                                       # (S, N, 1)
+        y_hat = _sigmoid_np(Z2)
+        # mean BCE from the logits, stable for any Z2: max(z, 0) - z y + log(1 + exp(-|z|))
+        losses[:, step] = np.mean(np.maximum(Z2, 0) - Z2 * y + np.log1p(np.exp(-np.abs(Z2))), axis=(1, 2))
+        accs[:, step] = np.mean((y_hat > 0.5) == (y > 0.5), axis=(1, 2))
+        if step % every == 0 or step == steps:
+            snaps.append((step, {"W1": W1, "b1": b1[:, 0], "W2": W2, "b2": b2[:, 0]}))
+        if step == steps:
+            break
+        dZ2 = (y_hat - y) / N
+        dZ1 = (dZ2 @ W2.transpose(0, 2, 1)) * H * (1.0 - H)
+        W2, b2 = W2 - lr * (H.transpose(0, 2, 1) @ dZ2), b2 - lr * dZ2.sum(axis=1, keepdims=True)
+        W1, b1 = W1 - lr * (X.T @ dZ1), b1 - lr * dZ1.sum(axis=1, keepdims=True)
+    params = [{k: v[0] if single else v for k, v in p.items()} for _, p in snaps]
+    return {"steps": np.array([s for s, _ in snaps]), "params": params,
+            "loss": losses[0] if single else losses, "accuracy": accs[0] if single else accs}
+
+
+def xor_net_forward(params: dict, X) -> tuple[np.ndarray, np.ndarray]:
+    """Hidden activations H (N, hidden) and outputs y_hat (N, 1) of the sigmoid network with ``params``."""
+    X = np.asarray(to_numpy(X), dtype=np.float64)
+    H = _sigmoid_np(X @ params["W1"] + params["b1"])
+    return H, _sigmoid_np(H @ params["W2"] + params["b2"])
+
+
+class XORTrainingExplorer(Explorer):
+    """Scrub through the training of a 2 → hidden → 1 sigmoid network on XOR with a step slider.
+
+    Training (:func:`xor_net_training`: NumPy, full batch, mean BCE, plain gradient descent with ``lr``) runs
+    once per hidden size, for all ``seeds`` at once, and keeps the parameters every ``every`` steps, so moving
+    the slider or picking another seed only redraws. Left: the decision surface P(y = 1 | x) over the input plane, the 0.5 contour and the four
+    points; middle: the four points in the space of the first two hidden units (where the output unit draws
+    its line); right: the loss and the accuracy over training, the current step marked.
+
+    ``update(step=.., hidden=.., seed=..)`` returns ``{"step" (rounded down to a snapshot), "hidden",
+    "seed", "loss", "accuracy", "y_hat" (4,), "H" (4, hidden), "surface" (grid, grid) probabilities,
+    "grid" (the 1-D coordinates of the surface), "params"}``.
+    """
+
+    def __init__(self, *, hidden: int = 2, seed: int = 0, steps: int = 3000, lr: float = 1.0, every: int = 10,
+                 hidden_sizes=(1, 2, 3, 4, 8), seeds=range(20), grid: int = 61) -> None:
+        self.hidden_sizes = sorted(set(int(h) for h in hidden_sizes) | {int(hidden)})
+        self.seeds = sorted(set(int(s) for s in seeds) | {int(seed)})
+        if min(self.hidden_sizes) < 1:
+            raise ValueError(f"hidden sizes must be >= 1, got {self.hidden_sizes}")
+        if steps < 1 or every < 1 or steps % every:
+            raise ValueError(f"need steps >= 1 and every >= 1 dividing steps, got steps={steps}, every={every}")
+        self.hidden0, self.seed0, self.steps, self.lr, self.every = int(hidden), int(seed), int(steps), float(lr), int(every)
+        self.grid = np.linspace(-0.5, 1.5, int(grid))
+        gx, gy = np.meshgrid(self.grid, self.grid)
+        self._grid_points = np.stack([gx.ravel(), gy.ravel()], axis=1)
+        self._runs: dict = {}
+        self.run(self.hidden0, self.seed0)  # the default run is trained up front
+        self.layout = (3, 1, (4.0, 3.5))
+        super().__init__()
+
+    def run(self, hidden: int, seed: int) -> dict:
+        """The training run for (hidden, seed); every seed of a hidden size is trained, at once, on first use."""
+        hidden, seed = int(hidden), int(seed)
+        if hidden not in self._runs:
+            seeds = sorted(set(self.seeds) | {seed})
+            runs = xor_net_training(hidden, seeds, steps=self.steps, lr=self.lr, every=self.every)
+            self._runs[hidden] = {s: {"steps": runs["steps"], "loss": runs["loss"][i], "accuracy": runs["accuracy"][i],
+                                      "params": [{k: v[i] for k, v in p.items()} for p in runs["params"]]}
+                                  for i, s in enumerate(seeds)}
+        if seed not in self._runs[hidden]:
+            self._runs[hidden][seed] = xor_net_training(hidden, seed, steps=self.steps, lr=self.lr, every=self.every)
+        return self._runs[hidden][seed]
+
+    def controls(self) -> dict:
+        import ipywidgets as w
+
+        return {
+            "step": w.IntSlider(value=self.steps, min=0, max=self.steps, step=self.every, description="step"),
+            "hidden": w.Dropdown(options=self.hidden_sizes, value=self.hidden0, description="hidden units"),
+            "seed": w.Dropdown(options=self.seeds, value=self.seed0, description="seed"),
+        }
+
+    def draw(self, step=None, hidden=None, seed=None) -> dict:
+        step = self.steps if step is None else int(step)
+        hidden = self.hidden0 if hidden is None else int(hidden)
+        seed = self.seed0 if seed is None else int(seed)
+        if not 0 <= step <= self.steps:
+            raise ValueError(f"step must be in 0..{self.steps}, got {step}")
+        run = self.run(hidden, seed)
+        k = step // self.every
+        step = int(run["steps"][k])
+        params = run["params"][k]
+        H, y_hat = xor_net_forward(params, XOR_X)
+        _, surf = xor_net_forward(params, self._grid_points)
+        surface = surf.reshape(len(self.grid), len(self.grid))
+        loss, accuracy = float(run["loss"][step]), float(run["accuracy"][step])
+        labels = XOR_Y.reshape(-1)
+        colours = np.where(labels == 1, "C0", "C3")
+        markers = np.where(labels == 1, "o", "X")
+
+        ax = self.axes[0]
+        ax.contourf(self.grid, self.grid, surface, levels=np.linspace(0, 1, 11), cmap="RdBu", vmin=0, vmax=1, alpha=0.75)
+        if surface.min() < 0.5 < surface.max():
+            ax.contour(self.grid, self.grid, surface, levels=[0.5], colors="k", linewidths=1.5)
+        for (x1, x2), c, m in zip(XOR_X, colours, markers):
+            ax.scatter([x1], [x2], s=120, c=c, marker=m, edgecolors="k", zorder=3)
+        ax.set(xlim=(-0.5, 1.5), ylim=(-0.5, 1.5), xlabel="x1", ylabel="x2", aspect="equal",
+               title=f"step {step}: P(y = 1 | x), black line: 0.5")
+        ax.title.set_fontsize(10)
+
+        ax = self.axes[1]
+        h2 = H[:, 1] if hidden >= 2 else np.zeros(4)
+        if hidden <= 2:  # the output unit's probability over the hidden plane, and its 0.5 line
+            hs = np.linspace(-0.05, 1.05, 45)
+            A1, A2 = np.meshgrid(hs, hs)
+            cols = [A1.ravel(), A2.ravel()][:hidden]
+            out = _sigmoid_np(np.stack(cols, axis=1) @ params["W2"] + params["b2"]).reshape(A1.shape)
+            ax.contourf(A1, A2, out, levels=np.linspace(0, 1, 11), cmap="RdBu", vmin=0, vmax=1, alpha=0.75)
+            if out.min() < 0.5 < out.max():
+                ax.contour(A1, A2, out, levels=[0.5], colors="k", linewidths=1.5)
+        offsets = ((8, 6), (8, -12), (-34, 6), (-34, -12))
+        for (x1, x2), a, c2, c, m, off in zip(XOR_X, H[:, 0], h2, colours, markers, offsets):
+            ax.scatter([a], [c2], s=120, c=c, marker=m, edgecolors="k", zorder=3)
+            ax.annotate(f"({x1:.0f},{x2:.0f})", (a, c2), textcoords="offset points", xytext=off, fontsize=8)
+        if hidden == 1:
+            title = "hidden space: h1 only (the output's 0.5 line)"
+        elif hidden == 2:
+            title = "hidden space (h1, h2), the output's 0.5 line"
+        else:
+            title = f"hidden space: units 1 and 2 of {hidden}"
+        ax.set(xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xlabel="h1", ylabel="h2" if hidden >= 2 else "", aspect="equal",
+               title=title)
+        ax.title.set_fontsize(10)
+
+        ax = self.axes[2]
+        t = np.arange(self.steps + 1)
+        ax.plot(t, run["loss"], color="C0", label="loss (BCE)")
+        ax.plot(t, run["accuracy"], color="C2", lw=1, label="accuracy")
+        ax.axvline(step, color="k", ls=":", lw=1)
+        ax.axhline(np.log(2), color="grey", ls="--", lw=0.8, label="log 2: predicting 0.5")
+        ax.set(xlabel="step", ylim=(-0.02, max(1.05, float(run["loss"].max()) * 1.05)),
+               title=f"hidden = {hidden}, seed = {seed}: loss {loss:.3f}, accuracy {accuracy:.0%}")
+        ax.title.set_fontsize(10)
+        ax.legend(loc="center right", fontsize=7)
+        return {"step": step, "hidden": hidden, "seed": seed, "loss": loss, "accuracy": accuracy,
+                "y_hat": y_hat.reshape(-1), "H": H, "surface": surface, "grid": self.grid, "params": params}

@@ -61,6 +61,12 @@ def test_check_no_mutation_catches_in_place_changes():
     fails(check_no_mutation, bad, torch.zeros(3), match="modified its input argument #1 in place")
     fails(check_no_mutation, lambda a: a.sort(), [3, 1, 2], match="in place")
     fails(check_no_mutation, lambda a: a.__setitem__(0, 9), np.zeros(2), match="in place")
+    params = {"W": torch.ones(2, 2), "b": torch.zeros(2)}
+    check_no_mutation(lambda p: {k: v * 2 for k, v in p.items()}, params)
+    fails(check_no_mutation, lambda p: p["b"].add_(1), params, match="argument #1 in place")
+    fails(check_no_mutation, lambda ts: ts[1].mul_(3), [torch.ones(1), torch.ones(2)], match="in place")
+    fails(check_no_mutation, lambda p: p.update(b=torch.ones(2)), {"b": torch.zeros(2)}, match="in place")
+    check_no_mutation(lambda x, n: x * n, torch.ones(2), 3)
 
 
 def test_on_each_device_names_the_device():
