@@ -9,6 +9,7 @@ One module per concern:
 * :mod:`dlcourse.plots`     plotting helpers shared by lectures
 * :mod:`dlcourse.widgets`   ipywidgets builders whose update functions tests can drive
 * :mod:`dlcourse.quiet`     keep graded cells free of stderr (warnings, progress bars)
+* :mod:`dlcourse.train`     a device-agnostic training loop with a progress bar, eval-mode evaluation
 """
 from .devices import available_devices, pick_device, seed
 from .checks import (

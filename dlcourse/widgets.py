@@ -1214,7 +1214,7 @@ class XORTrainingExplorer(Explorer):
                 ax.contour(A1, A2, out, levels=[0.5], colors="k", linewidths=1.5)
         offsets = ((8, 6), (8, -12), (-34, 6), (-34, -12))
         for (x1, x2), a, c2, c, m, off in zip(XOR_X, H[:, 0], h2, colours, markers, offsets):
-            ax.scatter([a], [c2], s=120, c=c, marker=m, edgecolors="k", zorder=3)
+            ax.scatter([a], [c2], s=120, c=c, marker=m, edgecolors="k", zorder=3, gid="hidden point")
             ax.annotate(f"({x1:.0f},{x2:.0f})", (a, c2), textcoords="offset points", xytext=off, fontsize=8)
         if hidden == 1:
             title = "hidden space: h1 only (the output's 0.5 line)"

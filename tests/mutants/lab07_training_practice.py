@@ -1,0 +1,122 @@
+"""Plausible wrong answers to lab07_training_practice; each must lose exactly its own exercise's points."""
+from tests.mutants import Mutant
+
+MUTANTS = [
+    # ex01 split
+    Mutant("ex01_split", "no_shuffle", replace=(("torch.randperm(N, generator=generator)", "torch.arange(N)"),)),
+    Mutant("ex01_split", "ignores_generator", replace=(("torch.randperm(N, generator=generator)", "torch.randperm(N)"),)),
+    Mutant("ex01_split", "test_overlaps_val", replace=(("test_idx = perm[n_train + n_val:]", "test_idx = perm[n_train:]"),)),
+    Mutant("ex01_split", "rounds_sizes", replace=(("int(fractions[1] * N)", "round(fractions[1] * N)"),
+                                                  ("int(fractions[2] * N)", "round(fractions[2] * N)"))),
+    Mutant("ex01_split", "train_size_from_fraction", replace=(("n_train = N - n_val - n_test", "n_train = int(fractions[0] * N)"),
+                                                              ("test_idx = perm[n_train + n_val:]", "test_idx = perm[n_train + n_val:n_train + n_val + n_test]"))),
+    Mutant("ex01_split", "one_permutation_per_split", replace=(
+        ("val_idx = perm[n_train:n_train + n_val]", "val_idx = torch.randperm(N, generator=generator)[:n_val]"),
+        ("test_idx = perm[n_train + n_val:]", "test_idx = torch.randperm(N, generator=generator)[:n_test]"))),
+    # ex02 standardize
+    Mutant("ex02_standardize", "no_floor", replace=((".clamp_min(eps)", ""),)),
+    Mutant("ex02_standardize", "sample_std", replace=(("correction=0", "correction=1"),)),
+    Mutant("ex02_standardize", "stats_from_all_splits", replace=(
+        ("mean, std = fit_standardizer(X_train, eps)", "mean, std = fit_standardizer(torch.cat([X_train, X_val, X_test]), eps)"),)),
+    Mutant("ex02_standardize", "stats_from_each_split", replace=(
+        ("return standardize(X_train, mean, std), standardize(X_val, mean, std), standardize(X_test, mean, std)",
+         "return tuple(standardize(Z, *fit_standardizer(Z, eps)) for Z in (X_train, X_val, X_test))"),)),
+    Mutant("ex02_standardize", "in_place", replace=(("    return (X - mean) / std", "    X -= mean\n    X /= std\n    return X"),)),
+    Mutant("ex02_standardize", "row_statistics", replace=(("X_train.mean(dim=0)", "X_train.mean(dim=1)"),
+                                                          ("X_train.std(dim=0, correction=0)", "X_train.std(dim=1, correction=0)"))),
+    Mutant("ex02_standardize", "fixed_floor_ignores_eps", replace=((".clamp_min(eps)", ".clamp_min(1e-6)"),)),
+    Mutant("ex02_standardize", "one_mean_for_all_columns", replace=(("X_train.mean(dim=0)", "X_train.mean().expand(X_train.shape[1])"),)),
+    # ex03 iterations
+    Mutant("ex03_iterations", "floor", replace=(("math.ceil(N / batch_size)", "N // batch_size"),)),
+    Mutant("ex03_iterations", "floor_plus_one", replace=(("math.ceil(N / batch_size)", "N // batch_size + 1"),)),
+    Mutant("ex03_iterations", "rounds", replace=(("math.ceil(N / batch_size)", "round(N / batch_size)"),)),
+    Mutant("ex03_iterations", "float_result", replace=(("math.ceil(N / batch_size)", "N / batch_size"),)),
+    Mutant("ex03_iterations", "total_is_ceil_of_product", replace=(
+        ("return epochs * iterations_per_epoch(N, batch_size)", "return math.ceil(epochs * N / batch_size)"),)),
+    # ex04 l2_penalty
+    Mutant("ex04_l2_penalty", "includes_biases", replace=(("if not name.endswith(\"bias\"):", "if True:"),)),
+    Mutant("ex04_l2_penalty", "missing_half", replace=(("return lam / 2 * total", "return lam * total"),)),
+    Mutant("ex04_l2_penalty", "missing_lambda", replace=(("return lam / 2 * total", "return total / 2"),)),
+    Mutant("ex04_l2_penalty", "norm_not_squared", replace=(("(p ** 2).sum()", "p.norm()"),)),
+    Mutant("ex04_l2_penalty", "l1_not_l2", replace=(("(p ** 2).sum()", "p.abs().sum()"),)),
+    Mutant("ex04_l2_penalty", "mean_not_sum", replace=(("(p ** 2).sum()", "(p ** 2).mean()"),)),
+    Mutant("ex04_l2_penalty", "detached", replace=(("return lam / 2 * total", "return torch.tensor(lam / 2 * float(total))"),)),
+    Mutant("ex04_l2_penalty", "only_model_weight", source=(
+        "def l2_penalty(model, lam):\n"
+        "    return lam / 2 * (model.weight ** 2).sum()\n")),
+    # ex05 early_stopping
+    Mutant("ex05_early_stopping", "last_epoch_not_best", replace=(("return best_epoch, epoch", "return epoch, epoch"),
+                                                                   ("return best_epoch, len(val_losses) - 1", "return len(val_losses) - 1, len(val_losses) - 1"))),
+    Mutant("ex05_early_stopping", "ties_pick_later", replace=(("if loss < best_loss:", "if loss <= best_loss:"),)),
+    Mutant("ex05_early_stopping", "highest_loss", replace=(("if loss < best_loss:", "if loss > best_loss:"),)),
+    Mutant("ex05_early_stopping", "patience_off_by_one", replace=(("epoch - best_epoch == patience", "epoch - best_epoch > patience"),)),
+    Mutant("ex05_early_stopping", "looks_past_the_stop", source=(
+        "def early_stopping(val_losses, patience=None):\n"
+        "    import math\n"
+        "    best = min(range(len(val_losses)), key=lambda e: (math.isnan(val_losses[e]), val_losses[e]))\n"
+        "    best_epoch, best_loss = 0, val_losses[0]\n"
+        "    for epoch, loss in enumerate(val_losses):\n"
+        "        if loss < best_loss:\n"
+        "            best_epoch, best_loss = epoch, loss\n"
+        "        if patience is not None and epoch - best_epoch == patience:\n"
+        "            return best, epoch\n"
+        "    return best, len(val_losses) - 1\n")),
+    Mutant("ex05_early_stopping", "stops_before_updating_best", source=(
+        "def early_stopping(val_losses, patience=None):\n"
+        "    best_epoch, best_loss = 0, val_losses[0]\n"
+        "    for epoch, loss in enumerate(val_losses):\n"
+        "        if patience is not None and epoch - best_epoch == patience:\n"
+        "            return best_epoch, epoch\n"
+        "        if loss < best_loss:\n"
+        "            best_epoch, best_loss = epoch, loss\n"
+        "    return best_epoch, len(val_losses) - 1\n")),
+    # ex06 evaluate_accuracy
+    Mutant("ex06_evaluate_accuracy", "train_mode", replace=(("    model.eval()\n", ""),)),
+    Mutant("ex06_evaluate_accuracy", "mode_not_restored", replace=(("    model.train(was_training)\n", ""),)),
+    Mutant("ex06_evaluate_accuracy", "always_back_to_train", replace=(("model.train(was_training)", "model.train()"),)),
+    Mutant("ex06_evaluate_accuracy", "gradients_on", replace=(("with torch.no_grad():", "if True:"),)),
+    Mutant("ex06_evaluate_accuracy", "mean_of_batch_accuracies", source=(
+        "def evaluate_accuracy(model, X, y, batch_size=256):\n"
+        "    was_training = model.training\n"
+        "    model.eval()\n"
+        "    accs = []\n"
+        "    with torch.no_grad():\n"
+        "        for start in range(0, len(X), batch_size):\n"
+        "            logits = model(X[start:start + batch_size])\n"
+        "            accs.append((logits.argmax(dim=1) == y[start:start + batch_size]).float().mean().item())\n"
+        "    model.train(was_training)\n"
+        "    return sum(accs) / len(accs)\n")),
+    Mutant("ex06_evaluate_accuracy", "returns_count", replace=(("return correct / len(X)", "return float(correct)"),)),
+    Mutant("ex06_evaluate_accuracy", "returns_tensor", replace=(
+        ("(logits.argmax(dim=1) == y[start:start + batch_size]).sum().item()", "(logits.argmax(dim=1) == y[start:start + batch_size]).sum()"),)),
+    Mutant("ex06_evaluate_accuracy", "drops_last_batch", replace=(("range(0, len(X), batch_size)", "range(0, len(X) - batch_size + 1, batch_size)"),)),
+    # ex07 train_softmax
+    Mutant("ex07_train_softmax", "no_zero_grad", replace=(("            optimizer.zero_grad()\n", ""),)),
+    Mutant("ex07_train_softmax", "softmax_before_cross_entropy", replace=(
+        ("loss = loss_fn(model(X[idx]), y[idx])", "loss = loss_fn(torch.softmax(model(X[idx]), dim=1), y[idx])"),)),
+    Mutant("ex07_train_softmax", "no_shuffle", replace=(("perm = torch.randperm(N, generator=generator).to(X.device)", "perm = torch.arange(N, device=X.device)"),)),
+    Mutant("ex07_train_softmax", "default_init", replace=(("        model.weight.zero_()\n        model.bias.zero_()\n", "        pass\n"),)),
+    Mutant("ex07_train_softmax", "drops_last_batch", replace=(("range(0, N, batch_size)", "range(0, N - batch_size + 1, batch_size)"),)),
+    Mutant("ex07_train_softmax", "one_shuffle_for_all_epochs", source=(
+        "def train_softmax(X, y, epochs, batch_size, lr, generator):\n"
+        "    N, D = X.shape\n"
+        "    model = nn.Linear(D, 10).to(X.device)\n"
+        "    with torch.no_grad():\n"
+        "        model.weight.zero_()\n"
+        "        model.bias.zero_()\n"
+        "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n"
+        "    loss_fn = nn.CrossEntropyLoss()\n"
+        "    batch_losses = []\n"
+        "    perm = torch.randperm(N, generator=generator).to(X.device)\n"
+        "    for epoch in range(epochs):\n"
+        "        for start in range(0, N, batch_size):\n"
+        "            idx = perm[start:start + batch_size]\n"
+        "            optimizer.zero_grad()\n"
+        "            loss = loss_fn(model(X[idx]), y[idx])\n"
+        "            loss.backward()\n"
+        "            optimizer.step()\n"
+        "            batch_losses.append(loss.item())\n"
+        "    return model, batch_losses\n")),
+    Mutant("ex07_train_softmax", "adam_not_sgd", replace=(("torch.optim.SGD(", "torch.optim.Adam("),)),
+    Mutant("ex07_train_softmax", "loss_tensors_not_floats", replace=(("batch_losses.append(loss.item())", "batch_losses.append(loss)"),)),
+]
