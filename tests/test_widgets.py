@@ -45,3 +45,25 @@ def test_line_fit_explorer_redraws_line_and_cost():
     assert ex.state["cost"] == pytest.approx(np.mean((0.5 * x + ex._controls["b"].value - y) ** 2))
     with pytest.raises(ValueError, match="same length"):
         LineFitExplorer(x, y[:3])
+
+
+def test_gradient_descent_explorer_converges_or_diverges_with_lr():
+    from dlcourse.widgets import GradientDescentExplorer
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=50)
+    y = 3 * x + 1 + 0.1 * rng.normal(size=50)
+    ex = GradientDescentExplorer(x, y, lr_range=(1e-3, 2.0))
+    W_ls, b_ls = np.polyfit(x, y, 1)
+    assert ex.W_best == pytest.approx(W_ls) and ex.b_best == pytest.approx(b_ls)
+    s = ex.update(lr=0.3, steps=100)
+    assert len(s["W"]) == 101 and not s["diverged"]
+    assert s["W"][-1] == pytest.approx(W_ls, abs=1e-6) and s["costs"][-1] == pytest.approx(s["best_cost"])
+    # one hand-computed step from (0, 0)
+    one = ex.update(lr=0.1, steps=1)
+    assert one["W"][1] == pytest.approx(0.1 * 2 * np.mean(y * x)) and one["b"][1] == pytest.approx(0.1 * 2 * np.mean(y))
+    big = ex.update(lr=2.0, steps=50)
+    assert big["diverged"] and len(big["W"]) < 51
+    ex.widget
+    ex._controls["steps"].value = 3
+    assert len(ex.state["W"]) == 4
