@@ -154,6 +154,8 @@ def _copy(value: Any) -> Any:
         return value.detach().clone()
     if isinstance(value, np.ndarray):
         return value.copy()
+    if isinstance(value, torch.nn.Module):
+        return _ModuleState(value)
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -167,9 +169,25 @@ def _copy(value: Any) -> Any:
 _UNCOPYABLE = object()
 
 
+class _ModuleState:
+    """A module's parameters and buffers, and its train/eval mode, as they were."""
+
+    def __init__(self, module: torch.nn.Module) -> None:
+        self.state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        self.training = module.training
+
+    def same_as(self, module: Any) -> bool:
+        if not isinstance(module, torch.nn.Module) or module.training != self.training:
+            return False
+        now = module.state_dict()
+        return now.keys() == self.state.keys() and all(_same(self.state[k], now[k]) for k in now)
+
+
 def _same(old: Any, new: Any) -> bool:
     if old is _UNCOPYABLE:
         return True
+    if isinstance(old, _ModuleState):
+        return old.same_as(new)
     if isinstance(old, torch.Tensor):
         return isinstance(new, torch.Tensor) and old.shape == new.shape and old.dtype == new.dtype and torch.equal(old, new.detach().to(old.device))
     if isinstance(old, np.ndarray):

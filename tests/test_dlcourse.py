@@ -67,6 +67,10 @@ def test_check_no_mutation_catches_in_place_changes():
     fails(check_no_mutation, lambda ts: ts[1].mul_(3), [torch.ones(1), torch.ones(2)], match="in place")
     fails(check_no_mutation, lambda p: p.update(b=torch.ones(2)), {"b": torch.zeros(2)}, match="in place")
     check_no_mutation(lambda x, n: x * n, torch.ones(2), 3)
+    model = torch.nn.Linear(2, 1)
+    check_no_mutation(lambda m, x: m(x), model, torch.ones(1, 2))
+    fails(check_no_mutation, lambda m: m.weight.data.zero_(), model, match="in place")
+    fails(check_no_mutation, lambda m: m.eval(), torch.nn.Linear(2, 1), match="in place")
 
 
 def test_on_each_device_names_the_device():
@@ -201,3 +205,20 @@ def test_mnist_gzip_raw_checksums_match_readme():
 
     raw = gzip.decompress((data_dir() / "mnist" / "t10k-labels-idx1-ubyte.gz").read_bytes())
     assert hashlib.sha256(raw).hexdigest() == "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
+
+
+# ---------------------------------------------------------------- headline numbers
+def test_headline_is_recorded_in_notebook_output(tmp_path):
+    import nbformat
+
+    from autograder.engine import run_notebook
+    from dlcourse.report import collect, headline
+
+    assert headline("x", 0.5) == 0.5
+    with pytest.raises(ValueError, match="not a finite number"):
+        headline("x", float("nan"))
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from dlcourse.report import headline\nheadline('acc', 0.925)")])
+    nbformat.write(nb, tmp_path / "h.ipynb")
+    ran = run_notebook(tmp_path / "h.ipynb", timeout=60)
+    assert collect(ran) == {"acc": 0.925}
+    assert "acc: 92.50%" in ran.cells[0].outputs[0]["data"]["text/plain"]
