@@ -3,6 +3,13 @@ import pytest
 
 from autograder.course import LECTURES
 from autograder.engine import run_notebook
+from dlcourse.report import collect
+
+# Numbers the course promises (README syllabus), recorded in the lectures with dlcourse.report.headline:
+# name -> the least acceptable value. Each is computed when the lecture runs, never typed by hand.
+HEADLINES = {
+    "lec07_training_practice": {"mnist_softmax_test_accuracy": 0.91},
+}
 
 LECTURE_FILES = sorted(LECTURES.glob("lec*.ipynb"))
 
@@ -26,3 +33,7 @@ def test_lecture_executes_cleanly(path):
     widgets = [o for c in nb.cells for o in c.get("outputs", [])
                if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert widgets, f"{path.name} displays no widget: every lecture has at least one interactive explorer"
+    found = collect(nb)
+    for name, least in HEADLINES.get(path.stem, {}).items():
+        assert name in found, f"{path.name} no longer records the headline number {name!r}"
+        assert found[name] >= least, f"{path.name}: {name} = {found[name]:.4f}, the course promises at least {least}"
