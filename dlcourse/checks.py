@@ -156,6 +156,10 @@ def _copy(value: Any) -> Any:
         return value.copy()
     if isinstance(value, torch.nn.Module):
         return _ModuleState(value)
+    if isinstance(value, torch.Generator):
+        return None  # consuming random numbers is what a generator is for: not a mutation
+    if type(value).__eq__ is object.__eq__:
+        return _UNCOPYABLE  # compared by identity: a copy would always look "changed"
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -184,7 +188,7 @@ class _ModuleState:
 
 
 def _same(old: Any, new: Any) -> bool:
-    if old is _UNCOPYABLE:
+    if old is _UNCOPYABLE or (old is None and isinstance(new, torch.Generator)):
         return True
     if isinstance(old, _ModuleState):
         return old.same_as(new)

@@ -71,6 +71,9 @@ def test_check_no_mutation_catches_in_place_changes():
     check_no_mutation(lambda m, x: m(x), model, torch.ones(1, 2))
     fails(check_no_mutation, lambda m: m.weight.data.zero_(), model, match="in place")
     fails(check_no_mutation, lambda m: m.eval(), torch.nn.Linear(2, 1), match="in place")
+    g = torch.Generator().manual_seed(0)
+    check_no_mutation(lambda x, gen: x * torch.rand(2, generator=gen), torch.ones(2), g)
+    check_no_mutation(lambda x, f: f(x), torch.ones(2), lambda t: t + 1)
 
 
 def test_on_each_device_names_the_device():
