@@ -27,4 +27,6 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", ".nbgr
 # Labs train small models: give each cell room, but stop runaway submissions.
 c.ExecutePreprocessor.timeout = 300
 c.Execute.timeout = 300
+# Kernels log start-up chatter (e.g. a transport warning) to the grader's terminal; keep it to errors.
+c.Execute.extra_arguments = ["--IPKernelApp.log_level=ERROR"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

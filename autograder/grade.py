@@ -105,9 +105,14 @@ def explain_failure(log: str, error: str, timeout: int) -> str:
 
 def grade(lab: str, submissions: Path, out: Path, *, timeout: int = 300, log_level: str = "WARNING") -> list[StudentResult]:
     """Autograde every student folder in ``submissions`` for ``lab``; write grades.csv and feedback."""
+    import warnings
+
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.apps import NbGraderAPI
+    from sqlalchemy.exc import SAWarning
 
+    # nbgrader 0.9 with SQLAlchemy 2 warns about its own session handling; it is harmless noise here
+    warnings.filterwarnings("ignore", category=SAWarning)
     quiet_nbgrader_env()
     submissions, out = Path(submissions), Path(out)
     if not submissions.is_dir():
