@@ -11,6 +11,7 @@ HEADLINES = {
     "lec07_training_practice": {"mnist_softmax_test_accuracy": (0.91, 1.0)},
     "lec09_xor": {"xor_single_unit_best_accuracy": (0.0, 0.75), "xor_two_layer_accuracy": (1.0, 1.0)},
     "lec10_deep_networks": {"mnist_mlp_test_accuracy": (0.98, 1.0)},
+    "lec12_cnn_mnist": {"mnist_cnn_test_accuracy": (0.99, 1.0)},
     "lec13_architectures": {"mnist_5to9_transfer_accuracy": (0.75, 1.0), "mnist_5to9_scratch_accuracy": (0.70, 1.0)},
 }
 
