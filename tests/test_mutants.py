@@ -13,6 +13,7 @@ import pytest
 
 from autograder.course import SOLUTIONS, lab_names
 from autograder.engine import KernelSession, score_notebook
+from dlcourse.report import collect
 from tests import mutants as M
 from tests.conftest import DEVICES, device_param
 from tests.mutants.deps import affected_cells, analyse, grade_id
@@ -63,8 +64,10 @@ def _results(lab: str):
     answer_cell = {grade_id(c): c for c in src.cells if c.metadata.get("nbgrader", {}).get("solution")}
     out = {}
     with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": "cpu"}) as session:
-        reference = score_notebook(session.run(src))
+        executed = session.run(src)
+        reference = score_notebook(executed)
         out["__reference__"] = reference
+        out["__headlines__"] = collect(executed)
         session.run_cells([code(SNAPSHOT)])
         for m in M.load(lab):
             mutated = next(c for c in M.apply(src, m).cells if grade_id(c) == m.answer)
@@ -114,6 +117,21 @@ def test_exercises_are_independent(lab):
 def test_reference_scores_full_marks(lab):
     failed = [(r.grade_id, r.message) for r in _results(lab)["__reference__"] if not r.passed]
     assert not failed, f"the reference solution of {lab} loses points: {failed}"
+
+
+# Numbers a lab's solution promises, recorded with dlcourse.report.headline: name -> (least, most).
+LAB_HEADLINES = {
+    "lab12_cnn_mnist": {"mnist_cnn_test_accuracy": (0.99, 1.0)},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab", [p for p in LABS if p.values[0] in LAB_HEADLINES])
+def test_reference_reaches_its_headline_numbers(lab):
+    found = _results(lab)["__headlines__"]
+    for name, (least, most) in LAB_HEADLINES[lab].items():
+        assert name in found, f"{lab} no longer records the headline number {name!r}"
+        assert least <= found[name] <= most, f"{lab}: {name} = {found[name]:.4f}, the course promises [{least}, {most}]"
 
 
 @pytest.mark.slow
