@@ -83,16 +83,8 @@ def evaluate_loss(model: nn.Module, loss_fn: Callable, X: torch.Tensor, y: torch
     ``loss_fn`` must average over its batch (``reduction="mean"``, the PyTorch default); batches are weighted
     by their size, so the result does not depend on ``batch_size``.
     """
-    if len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
-    if len(X) == 0:
-        raise ValueError("evaluate_loss needs at least one example")
-    dev = _model_device(model, X.device)
-    total = torch.zeros((), dtype=torch.float64, device=dev)
-    with eval_mode(model):
-        for i in range(0, len(X), batch_size):
-            xb, yb = X[i:i + batch_size].to(dev), y[i:i + batch_size].to(dev)
-            total += loss_fn(model(xb), yb).to(torch.float64) * len(xb)
+    total = _sum_over_batches(model, X, y, batch_size, "evaluate_loss", torch.float64,
+                              lambda out, yb: loss_fn(out, yb).to(torch.float64) * len(yb))
     return float(total) / len(X)
 
 
@@ -102,19 +94,27 @@ def evaluate_accuracy(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, bat
     X: (N, ...) inputs; y: (N,) int64 class labels. Runs in evaluation mode under ``torch.no_grad()`` and
     restores the previous mode of every sub-module. Returns a Python float in [0, 1].
     """
+    def hits(logits, yb):
+        if logits.dim() != 2:
+            raise ValueError(f"evaluate_accuracy expects outputs of shape (batch, classes), got {tuple(logits.shape)}")
+        return (logits.argmax(dim=1) == yb).sum()
+
+    return int(_sum_over_batches(model, X, y, batch_size, "evaluate_accuracy", torch.int64, hits)) / len(X)
+
+
+def _sum_over_batches(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_size: int, name: str,
+                      dtype: torch.dtype, per_batch: Callable) -> torch.Tensor:
+    """Sum ``per_batch(model(xb), yb)`` over batches, in evaluation mode without gradients."""
     if len(X) != len(y):
         raise ValueError(f"X and y must have the same number of rows, got {len(X)} and {len(y)}")
     if len(X) == 0:
-        raise ValueError("evaluate_accuracy needs at least one example")
+        raise ValueError(f"{name} needs at least one example")
     dev = _model_device(model, X.device)
-    correct = torch.zeros((), dtype=torch.int64, device=dev)
+    total = torch.zeros((), dtype=dtype, device=dev)
     with eval_mode(model):
         for i in range(0, len(X), batch_size):
-            logits = model(X[i:i + batch_size].to(dev))
-            if logits.dim() != 2:
-                raise ValueError(f"evaluate_accuracy expects outputs of shape (batch, classes), got {tuple(logits.shape)}")
-            correct += (logits.argmax(dim=1) == y[i:i + batch_size].to(dev)).sum()
-    return int(correct) / len(X)
+            total += per_batch(model(X[i:i + batch_size].to(dev)), y[i:i + batch_size].to(dev))
+    return total
 
 
 def fit(model: nn.Module, loss_fn: Callable, optimizer: torch.optim.Optimizer, X: torch.Tensor, y: torch.Tensor, *,
