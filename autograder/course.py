@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import nbformat
@@ -12,7 +11,6 @@ from traitlets.config.loader import PyFileConfigLoader
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, LABS, LECTURES = ROOT / "solutions", ROOT / "labs", ROOT / "lectures"
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 
 
 def lab_names() -> list[str]:
@@ -57,8 +55,9 @@ def strip_solution_markers(source: str) -> str:
     return "\n".join(lines)
 
 
-def strip_hidden_tests(source: str) -> str:
-    return re.sub(rf"\n?[ \t]*{re.escape(HIDDEN_BEGIN)}.*?{re.escape(HIDDEN_END)}[ \t]*", "", source, flags=re.S)
+def copy_notebook(nb) -> nbformat.NotebookNode:
+    """A deep, independent copy of a notebook (any dict-like nbformat v4 notebook)."""
+    return nbformat.from_dict(nbformat.reads(nbformat.writes(nbformat.from_dict(nb)), as_version=4))
 
 
 def solution_answers(lab: str) -> dict[str, str]:
@@ -73,7 +72,7 @@ def solution_answers(lab: str) -> dict[str, str]:
 
 def fill_answers(nb, answers: dict[str, str]):
     """A copy of the (student) notebook ``nb`` with the answer cells named in ``answers`` replaced."""
-    nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
+    nb = copy_notebook(nb)
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid in answers and cell.metadata["nbgrader"].get("solution"):

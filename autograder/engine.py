@@ -18,6 +18,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbgrader.utils import determine_grade, is_grade, is_solution
 
+from .course import copy_notebook
+
 RESET = (
     "get_ipython().run_line_magic('reset', '-f')\n"
     "import gc as _gc, matplotlib.pyplot as _plt; _plt.close('all'); _gc.collect(); del _gc, _plt"
@@ -116,8 +118,7 @@ class KernelSession:
 
     def run(self, nb, *, reset: bool = True):
         """Execute a copy of ``nb`` in this session's kernel; returns the executed notebook."""
-        nb = nbformat.from_dict(nb) if not isinstance(nb, nbformat.NotebookNode) else nbformat.from_dict(dict(nb))
-        nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
+        nb = copy_notebook(nb)
         if self.client is None:
             self._start()
         client = self.client

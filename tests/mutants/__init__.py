@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from autograder.course import source_notebook
+from autograder.course import copy_notebook, source_notebook
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def load(lab: str) -> list[Mutant]:
 
 def apply(nb, mutant: Mutant):
     """A copy of the source notebook ``nb`` with the mutant's answer cell rewritten."""
-    nb = nbformat.from_dict(nbformat.reads(nbformat.writes(nb), as_version=4))
+    nb = copy_notebook(nb)
     cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == mutant.answer
              and c.metadata["nbgrader"].get("solution")]
     if len(cells) != 1:

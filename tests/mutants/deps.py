@@ -10,8 +10,6 @@ from __future__ import annotations
 import ast
 import builtins
 
-from autograder.course import strip_hidden_tests  # noqa: F401  (re-exported for callers)
-
 BUILTINS = set(dir(builtins))
 
 
