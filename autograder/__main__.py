@@ -15,11 +15,16 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="run a lab notebook headless and report each exercise (for students)")
     p.add_argument("notebook", type=Path)
     p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON instead of a table (for self_check)")
     p = sub.add_parser("grade", help="autograde a folder of submissions (for instructors)")
     p.add_argument("lab")
     p.add_argument("submissions", type=Path, help="folder laid out as <student>/<lab>/<notebook>.ipynb")
     p.add_argument("--out", type=Path, required=True, help="where grades.csv and feedback/ are written")
     p.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    p.add_argument("--workers", "-j", type=int, default=None, help="notebooks graded at once (default: the number of cores)")
+    p.add_argument("--memory", type=float, default=4.0, help="GiB of memory per notebook (default 4)")
+    p.add_argument("--fresh", action="store_true", help="forget earlier runs in OUT and grade everything again")
+    p.add_argument("--no-sandbox", action="store_true", help="run notebooks without bubblewrap isolation (only for trusted notebooks)")
     args = parser.parse_args(argv)
 
     from .course import resolve_lab
@@ -38,13 +43,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no notebook at {args.notebook}", file=sys.stderr)
             return 2
         results = check(args.notebook, timeout=args.timeout)
-        print(report(results))
+        if args.json:
+            import dataclasses
+            import json
+
+            print(json.dumps([dataclasses.asdict(r) for r in results]))
+        else:
+            print(report(results))
         return 0 if results and all(r.passed for r in results) else 1
     if args.cmd == "grade":
         from .grade import grade
 
         lab = resolve_lab(args.lab)
-        results = grade(lab, args.submissions, args.out, timeout=args.timeout)
+        from .sandbox import SandboxUnavailable
+
+        try:
+            results = grade(lab, args.submissions, args.out, timeout=args.timeout, workers=args.workers,
+                            memory=int(args.memory * 2**30), resume=not args.fresh, isolate=not args.no_sandbox)
+        except SandboxUnavailable as err:
+            print(f"cannot grade: {err}", file=sys.stderr)
+            return 2
         for r in results:
             tail = f"  ({r.reason})" if r.reason else ""
             print(f"{r.student:<20} {r.score:g}/{r.max_score:g}{tail}")

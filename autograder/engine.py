@@ -88,7 +88,7 @@ class KernelSession:
 
     def __init__(self, cwd: str | Path, *, timeout: int = 300, env: dict | None = None, kernel_name: str = "python3"):
         self.cwd, self.timeout, self.kernel_name = str(cwd), timeout, kernel_name
-        self.env = {**os.environ, **(env or {})}
+        self.env = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "JPY_SESSION_NAME"}
         self.client: NotebookClient | None = None
         self._ctx = None
 
