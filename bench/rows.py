@@ -78,4 +78,92 @@ def mnist_cnn_time_to_99(threads: int = 2, target: float = 0.99):
                    f"test acc {last['val_accuracy']:.2%} at epoch {last['epoch']:.2f}; {load}")
 
 
-ROWS = [("mnist", mnist_load), ("kernels", kernel_reuse), ("mnist_cnn_time_to_99", mnist_cnn_time_to_99)]
+def class_of_40(root, lab: str, n: int = 40):
+    """A class of n submissions of ``lab``: 50% correct, 30% partial, 10% with a wrong answer, 10% broken."""
+    import random
+
+    from tests import mutants as M
+
+    rng = random.Random(7)
+    released = nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4)
+    ref = solution_answers(lab)
+    stubs = {c.metadata["nbgrader"]["grade_id"]: c.source for c in released.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    mutants = M.load(lab)
+    for k in range(n):
+        kind = "correct" if k % 10 < 5 else "partial" if k % 10 < 8 else "wrong" if k % 10 == 8 else "broken"
+        folder = root / f"s{k:02d}_{kind}" / lab
+        folder.mkdir(parents=True)
+        if kind == "broken":
+            (folder / f"{lab}.ipynb").write_text('{"cells": [' if k % 20 == 9 else "{}")
+            continue
+        answers = dict(ref)
+        if kind == "partial":
+            for gid in rng.sample(sorted(ref), k=rng.randint(1, len(ref) - 1)):
+                answers[gid] = stubs[gid]
+        nb = fill_answers(released, answers)
+        if kind == "wrong":
+            nb = M.apply(nb, rng.choice(mutants))
+        nbformat.write(nb, folder / f"{lab}.ipynb")
+
+
+def grading_throughput(lab: str = "lab01_tensors", n: int = 40):
+    """Stock ``nbgrader autograde`` (serial, unsandboxed) vs ``python -m autograder grade`` (sandboxed,
+    parallel, probes, gradebook, CSV and feedback included) on the same 40 submissions; scores compared."""
+    import csv
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.apps import NbGraderAPI
+    from sqlalchemy.exc import SAWarning
+
+    from autograder.course import ROOT, course_config, quiet_nbgrader_env
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+    quiet_nbgrader_env()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        subs = tmp / "submitted"
+        class_of_40(subs, lab, n)
+        students = sorted(p.name for p in subs.iterdir())
+        course = tmp / "stock"
+        shutil.copytree(SOLUTIONS / lab, course / "source" / lab)
+        cfg = course_config(course)
+        cfg.Application.log_level = "CRITICAL"
+        api = NbGraderAPI(config=cfg)
+        assert api.generate_assignment(lab, force=True)["success"]
+        t0 = time.perf_counter()
+        for s in students:
+            shutil.copytree(subs / s / lab, course / "submitted" / s / lab)
+            api.autograde(lab, s, force=True, create=True)
+        stock = time.perf_counter() - t0
+        stock_scores = {}
+        with Gradebook(cfg.CourseDirectory.db_url) as gb:
+            for s in students:
+                try:
+                    stock_scores[s] = gb.find_submission(lab, s).score
+                except MissingEntry:
+                    stock_scores[s] = 0.0
+        t0 = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(tmp / "ours")],
+                             cwd=ROOT, capture_output=True, text=True)
+        ours = time.perf_counter() - t0
+        if run.returncode != 0:
+            raise RuntimeError(run.stderr[-2000:])
+        our_scores = {}
+        with open(tmp / "ours" / "grades.csv", newline="") as f:
+            for r in csv.DictReader(f):
+                our_scores[r["student"]] = our_scores.get(r["student"], 0.0) + float(r["score"] or 0)
+        same = sum(abs(stock_scores[s] - our_scores[s]) < 1e-9 for s in students)
+    yield (f"grade {n} x {lab}: stock nbgrader autograde (serial)", n / stock * 60, "subs/min", f"{stock:.1f}s")
+    yield (f"grade {n} x {lab}: python -m autograder grade (sandboxed)", n / ours * 60, "subs/min",
+           f"{ours:.1f}s, {os.cpu_count()} workers, {stock / ours:.1f}x stock; identical totals for {same}/{n} students")
+
+
+import os  # noqa: E402
+
+ROWS = [("mnist", mnist_load), ("kernels", kernel_reuse), ("grading", grading_throughput), ("mnist_cnn_time_to_99", mnist_cnn_time_to_99)]

@@ -29,4 +29,10 @@ def progress(iterable: Iterable[T], *, desc: str | None = None, enabled: bool = 
         return iterable
     from tqdm.auto import tqdm
 
-    return tqdm(iterable, desc=desc, file=sys.stdout, **kwargs)
+    bar = tqdm(iterable, desc=desc, file=sys.stdout, **kwargs)
+    container = getattr(bar, "container", None)  # the notebook widget: let long text wrap below the bar
+    if container is not None:
+        container.layout.width, container.layout.display, container.layout.flex_flow = "100%", "inline-flex", "row wrap"
+        if len(container.children) > 1:
+            container.children[1].layout.flex = "2"
+    return bar

@@ -35,6 +35,13 @@ class Explorer:
         """Redraw with ``values`` (missing ones keep their current control value) and return the state."""
         if self._widget is not None:
             current = {k: c.value for k, c in self._controls.items()}
+            self._syncing = True  # move the sliders to the values drawn, without redrawing once per slider
+            try:
+                for k, v in values.items():
+                    if k in self._controls and self._controls[k].value != v:
+                        self._controls[k].value = v
+            finally:
+                self._syncing = False
             values = {**current, **values}
         for ax in self.axes:
             ax.clear()
@@ -56,7 +63,7 @@ class Explorer:
             self._controls = self.controls()
             self._out = w.Output()
             for ctrl in self._controls.values():
-                ctrl.observe(lambda change: self.update(), names="value")
+                ctrl.observe(lambda change: None if getattr(self, "_syncing", False) else self.update(), names="value")
             self._widget = w.VBox([w.HBox(list(self._controls.values())), self._out])
             self.update()
         return self._widget
