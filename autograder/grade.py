@@ -219,8 +219,10 @@ def _flag(cell, reason: str) -> None:
 # ------------------------------------------------------------------------------------------ the grader
 class Grader:
     def __init__(self, lab: str, out: Path, *, timeout: int = 300, workers: int | None = None, isolate: bool = True,
-                 memory: int = 4 * 2**30, resume: bool = True, log_level: str = "WARNING", progress=print):
-        self.lab, self.out, self.timeout, self.isolate, self.memory = lab, Path(out), timeout, isolate, memory
+                 memory: int = 4 * 2**30, resume: bool = True, log_level: str = "WARNING", progress=print,
+                 roster: Path | None = None):
+        self.lab, self.out, self.timeout, self.isolate, self.memory = lab, Path(out).resolve(), timeout, isolate, memory
+        self.roster = read_roster(roster) if roster else []
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.progress = progress or (lambda *a: None)
         self.work = self.out / ".nbgrader"
@@ -264,6 +266,12 @@ class Grader:
             marker.write_text(digest)
         self.notebooks = sorted(p.name for p in (self.work / "source" / self.lab).glob("*.ipynb"))
         self.plans = {nb: Plan.build(self.work / "source" / self.lab / nb, self.work / "release" / self.lab / nb) for nb in self.notebooks}
+        if self.roster:
+            from nbgrader.api import Gradebook
+
+            with Gradebook(self.cfg.CourseDirectory.db_url) as gb:
+                for row in self.roster:
+                    gb.update_or_create_student(row["id"], **{k: v for k, v in row.items() if k != "id" and v})
         seed_file = self.state / "seed"
         if not seed_file.is_file():
             seed_file.write_text(str(secrets.randbits(31)))
@@ -408,6 +416,10 @@ class Grader:
         self.prepare()
         students = sorted(p.name for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
         records: dict[str, dict] = {}
+        for row in self.roster:  # on the roster, nothing handed in
+            if row["id"] not in students:
+                records[row["id"]] = {"student": row["id"], "reason": "no submission from this student"}
+        absent = sorted(records)
         todo = []
         for student in students:
             folder = submissions / student / self.lab
@@ -467,7 +479,7 @@ class Grader:
         finally:
             for z in zygotes:
                 z.stop()
-        results = [self.rows(s, records[s]) for s in students]
+        results = [self.rows(s, records[s]) for s in sorted(students + absent)]
         _write_csv(self.out / "grades.csv", results)
         self.feedback(results, fresh=set(todo))
         return results
@@ -491,6 +503,20 @@ class Grader:
                 _append_reasons(target, r)
             else:
                 _fallback_feedback(target, self.lab, r)
+
+
+def read_roster(path: Path) -> list[dict]:
+    """The class roster: a CSV with an ``id`` column (the student's folder name) and optionally
+    ``first_name``, ``last_name``, ``email`` — the format of ``nbgrader db student import``."""
+    path = Path(path)
+    if not path.is_file():
+        raise SystemExit(f"roster {path} does not exist")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    if not rows or "id" not in rows[0]:
+        raise SystemExit(f"roster {path} needs a header line with an 'id' column (and optionally first_name,last_name,email)")
+    keep = ("id", "first_name", "last_name", "email")
+    return [{k: (r.get(k) or "").strip() for k in keep} for r in rows if (r.get("id") or "").strip()]
 
 
 def cell_reasons(nb_path: Path) -> dict[str, str]:

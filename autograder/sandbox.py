@@ -46,11 +46,13 @@ def _python_dirs() -> list[str]:
 
 def command(slot: int, *, isolate: bool = True) -> list[str]:
     """The command line that starts a zygote for worker ``slot``."""
-    python = [sys.executable, "-m", "autograder.sandbox_worker"]
+    exe = Path(os.path.realpath(sys.prefix)) / "bin" / Path(sys.executable).name  # a path that exists in the sandbox
+    exe = exe if exe.exists() else Path(sys.executable)
+    python = [str(exe), "-m", "autograder.sandbox_worker"]
     env = {"HOME": "/tmp/home", "MPLCONFIGDIR": "/tmp/mpl", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
-           "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "TQDM_DISABLE": "1",
-           "DLCOURSE_GRADING": "1", "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", "")}
+           "PATH": f"{exe.parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "TQDM_DISABLE": "1",
+           "DLCOURSE_GRADING": "1", "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", "")}
     for key in ("DLCOURSE_DEVICE", "DLCOURSE_DEVICES"):
         if key in os.environ:
             env[key] = os.environ[key]
@@ -77,11 +79,11 @@ def command(slot: int, *, isolate: bool = True) -> list[str]:
     made = set()
     for d in binds:  # parents bwrap creates would be 0700 (root-only): make them traversable
         for parent in reversed(Path(d).parents):
-            if str(parent) not in made and parent != Path("/") and not str(parent).startswith(("/usr", "/etc", "/tmp")):
+            if str(parent) not in made and parent != Path("/") and not str(parent).startswith(("/usr", "/etc")):
                 made.add(str(parent))
                 cmd += ["--perms", "0755", "--dir", str(parent)]
         cmd += ["--ro-bind", d, d]
-    for key, value in {**env, "DLCOURSE_SANDBOX": "1"}.items():
+    for key, value in {**env, "DLCOURSE_SANDBOX": "1", "DLCOURSE_BINDS": os.pathsep.join(binds)}.items():
         cmd += ["--setenv", key, value]
     cmd += ["--chdir", "/tmp"]
     if root:

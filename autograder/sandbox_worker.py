@@ -288,8 +288,11 @@ def _clean_scratch() -> None:
     for path in ((SCRATCH, "/tmp") if os.environ.get("DLCOURSE_SANDBOX") == "1" else (SCRATCH,)):
         if not os.path.isdir(path):
             continue
+        binds = [b for b in os.environ.get("DLCOURSE_BINDS", "").split(os.pathsep) if b]
         for entry in os.listdir(path):
             full = os.path.join(path, entry)
+            if any(b == full or b.startswith(full + "/") for b in binds):
+                continue  # the course's read-only folders (when the repository itself lives under /tmp)
             try:
                 if os.path.isdir(full) and not os.path.islink(full):
                     shutil.rmtree(full, ignore_errors=True)
