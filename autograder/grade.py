@@ -184,12 +184,26 @@ def _job(nb, limits: dict, **extra) -> dict:
     return {"cells": cells, "limits": limits, **extra}
 
 
+def _signal_reason(sig: int) -> str:
+    """Say in a student's words why the process died of signal ``sig``."""
+    import signal
+
+    name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else f"signal {sig}"
+    if sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT):
+        return f"the kernel crashed ({name}: the code read memory it does not own, e.g. a bad stride or pointer)"
+    if sig == signal.SIGXCPU:
+        return f"the kernel was stopped for using too much CPU time ({name})"
+    if sig == signal.SIGKILL:
+        return f"the kernel was killed ({name}): most likely it ran out of memory"
+    return f"the kernel was killed by {name}"
+
+
 def _apply(nb, result: dict) -> None:
     """Put the sandbox's outputs into ``nb``; cells that never reported get an error saying why."""
     problem = result.get("problem") or ""
     if not problem and result.get("exit") not in (0, None):
         code = result["exit"]
-        problem = (f"the notebook's process was killed by signal {-code} (a crash, or running out of memory)" if code < 0
+        problem = (_signal_reason(-code) if code < 0
                    else f"the notebook's process exited with status {code} (sys.exit / os._exit in a cell?)")
     first_missing = True
     for i, cell in enumerate(nb.cells):

@@ -34,25 +34,34 @@ class Explorer:
     def update(self, **values) -> dict:
         """Redraw with ``values`` (missing ones keep their current control value) and return the state."""
         if self._widget is not None:
-            current = {k: c.value for k, c in self._controls.items()}
-            self._syncing = True  # move the sliders to the values drawn, without redrawing once per slider
-            try:
-                for k, v in values.items():
-                    if k in self._controls and self._controls[k].value != v:
-                        self._controls[k].value = v
-            finally:
-                self._syncing = False
-            values = {**current, **values}
+            values = {**{k: c.value for k, c in self._controls.items()}, **values}
         for ax in self.axes:
             ax.clear()
-        self.state = self.draw(**values)
+        self.state = self.draw(**values)  # validates: a bad value raises before any control moves
         if self._widget is not None:
             from IPython.display import clear_output, display
 
+            self._sync_controls(values)
             with self._out:
                 clear_output(wait=True)
                 display(self.fig)
         return self.state
+
+    def _sync_controls(self, values: dict) -> None:
+        """Move the controls to the values just drawn, without redrawing once per control."""
+        import traitlets
+
+        self._syncing = True
+        try:
+            for k, v in values.items():
+                ctrl = self._controls.get(k)
+                if ctrl is not None and ctrl.value != v:
+                    try:
+                        ctrl.value = v
+                    except traitlets.TraitError:
+                        pass  # a value the control cannot show (e.g. beyond a slider's range) was still drawn
+        finally:
+            self._syncing = False
 
     @property
     def widget(self):

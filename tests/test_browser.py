@@ -379,3 +379,15 @@ def test_progress_bar_is_a_widget(page, lab_server, copies):
     cell.locator(".jp-OutputArea").screenshot(path=str(SHOTS / "lec07_progress_bar.png"))
     width = cell.locator(".jupyter-widgets.widget-hprogress").bounding_box()["width"]
     assert width >= 100, f"the progress bar renders as a widget but is squeezed to {width:.0f} px wide (dlcourse.quiet.progress layout)"
+
+
+def test_formgrader_loads(page, lab_server):
+    """nbgrader's formgrader (the instructor's web view of the gradebook) loads with the pinned JupyterLab."""
+    page.goto(f"{lab_server.url}/formgrader?token={lab_server.token}")
+    page.get_by_text("Manage Assignments").first.wait_for(timeout=60_000)
+    # the list is filled from solutions/ (the nbgrader source folder) once the gradebook answers
+    wait_for(lambda: page.locator("td", has_text="lab01_tensors").count() > 0, "lab01_tensors in the formgrader's assignment list",
+             timeout=90)
+    assert page.locator("text=Loading, please wait").count() == 0
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "formgrader.png"))
