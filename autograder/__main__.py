@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory", type=float, default=4.0, help="GiB of memory per notebook (default 4)")
     p.add_argument("--roster", type=Path, help="class roster CSV (id,first_name,last_name,email): names go to the gradebook; students without a submission get 0")
     p.add_argument("--fresh", action="store_true", help="forget earlier runs in OUT and grade everything again")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run the notebooks on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers")
     p.add_argument("--no-sandbox", action="store_true", help="run notebooks without bubblewrap isolation (only for trusted notebooks)")
     args = parser.parse_args(argv)
 
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             results = grade(lab, args.submissions, args.out, timeout=args.timeout, workers=args.workers,
-                            memory=int(args.memory * 2**30), resume=not args.fresh, isolate=not args.no_sandbox, roster=args.roster)
+                            memory=int(args.memory * 2**30), resume=not args.fresh, isolate=not args.no_sandbox, roster=args.roster,
+                            scheduler=args.scheduler)
         except SandboxUnavailable as err:
             print(f"cannot grade: {err}", file=sys.stderr)
             return 2

@@ -234,7 +234,8 @@ def _flag(cell, reason: str) -> None:
 class Grader:
     def __init__(self, lab: str, out: Path, *, timeout: int = 300, workers: int | None = None, isolate: bool = True,
                  memory: int = 4 * 2**30, resume: bool = True, log_level: str = "WARNING", progress=print,
-                 roster: Path | None = None):
+                 roster: Path | None = None, scheduler: str | None = None):
+        self.scheduler = scheduler
         self.lab, self.out, self.timeout, self.isolate, self.memory = lab, Path(out).resolve(), timeout, isolate, memory
         self.roster = read_roster(roster) if roster else []
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -451,7 +452,15 @@ class Grader:
             self.progress(f"resuming: {len(students) - len(todo)} submission(s) already graded, {len(todo)} to go")
         logs = self.state / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        zygotes = [Zygote(k, isolate=self.isolate, log=logs / f"worker{k}.log") for k in range(min(self.workers, max(1, len(todo))))]
+        client = None
+        if self.scheduler:  # the notebooks run on a Dask cluster; everything else stays here
+            from .cluster import DaskSlot, connect, course_version
+
+            client, slots = connect(self.scheduler, isolate=self.isolate)
+            version = course_version()
+            zygotes = [DaskSlot(client, isolate=self.isolate, version=version) for _ in range(max(1, min(slots, len(todo))))]
+        else:
+            zygotes = [Zygote(k, isolate=self.isolate, log=logs / f"worker{k}.log") for k in range(min(self.workers, max(1, len(todo))))]
         try:
             if todo or not (self.state / "reference.json").is_file():
                 self.reference(zygotes[0])
@@ -493,6 +502,8 @@ class Grader:
         finally:
             for z in zygotes:
                 z.stop()
+            if client is not None:
+                client.close()
         results = [self.rows(s, records[s]) for s in sorted(students + absent)]
         _write_csv(self.out / "grades.csv", results)
         self.feedback(results, fresh=set(todo))

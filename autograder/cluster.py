@@ -1,0 +1,121 @@
+"""Optional Dask-distributed backend for ``python -m autograder grade --scheduler ADDRESS``.
+
+A class that outgrows one machine: the grader (the trusted process that owns the gradebook) stays where it
+is; only the sandboxed notebook runs move to Dask workers. Each Dask worker keeps its own pre-warmed sandbox
+zygotes (:class:`autograder.sandbox.Zygote`), one per notebook it runs at a time, and sends back the same
+data-only result a local zygote gives. Probing, scoring, tampering verdicts and gradebook writes happen in the
+grader, exactly as without Dask.
+
+What every worker machine needs: this course at the same version (``dlcourse/``, ``autograder/``,
+``datasets/``; checked before the first job), the course's Python environment, and bubblewrap (or
+``--no-sandbox`` for trusted notebooks). Workers never see ``solutions/``, the gradebook or the submissions
+folder: a job carries the assembled notebook's code cells and the grader's probe inputs, nothing else.
+
+Start one for a test or a single big machine with ``dask scheduler`` and ``dask worker ADDRESS --nthreads 2``
+(``--nthreads``: notebooks run at once on that worker).
+"""
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import tempfile
+import threading
+import zlib
+from pathlib import Path
+
+from .course import ROOT
+
+_lock = threading.Lock()
+_idle: list = []
+_all: list = []
+
+
+def course_version() -> str:
+    """A digest of the code and data a sandboxed notebook can use: grader and workers must agree on it."""
+    h = hashlib.sha256()
+    for part in ("dlcourse", "autograder"):
+        for path in sorted((ROOT / part).rglob("*.py")):
+            h.update(str(path.relative_to(ROOT)).encode())
+            h.update(path.read_bytes())
+    for path in sorted((ROOT / "datasets").rglob("*")):
+        if path.is_file():
+            h.update(f"{path.relative_to(ROOT)}:{path.stat().st_size}".encode())
+    return h.hexdigest()[:16]
+
+
+def _slot_base() -> int:
+    """Sandbox uids must not collide between worker processes on one machine: derive a block per process."""
+    try:
+        from distributed import get_worker
+
+        name = get_worker().name
+    except Exception:  # noqa: BLE001 - not inside a Dask worker
+        name = os.getpid()
+    index = name if isinstance(name, int) else zlib.crc32(str(name).encode())
+    return 1000 + (index % 200) * 16
+
+
+def _stop_all() -> None:
+    with _lock:
+        zygotes = list(_all)
+        _all.clear()
+        _idle.clear()
+    for z in zygotes:
+        z.stop()
+
+
+def run_on_worker(job: dict, deadline: float, isolate: bool, version: str) -> dict:
+    """Runs on a Dask worker: take an idle zygote (start one if none), run ``job`` in it, give it back."""
+    from .sandbox import Zygote
+
+    mine = course_version()
+    if mine != version:
+        raise RuntimeError(f"this Dask worker runs a different copy of the course (version {mine}, the grader's is {version}): "
+                           f"update the course on every worker machine to the grader's commit")
+    with _lock:
+        z = _idle.pop() if _idle else None
+        if z is None:
+            if not _all:
+                atexit.register(_stop_all)
+            slot = _slot_base() + len(_all)
+            z = Zygote(slot, isolate=isolate, log=Path(tempfile.gettempdir()) / f"dlcourse-grader-slot{slot}.log")
+            _all.append(z)
+    try:
+        return z.run(job, deadline=deadline)
+    finally:
+        with _lock:
+            if z in _all:
+                _idle.append(z)
+
+
+class DaskSlot:
+    """Stands in for a local :class:`~autograder.sandbox.Zygote`: ``run`` sends the job to the cluster."""
+
+    def __init__(self, client, *, isolate: bool, version: str) -> None:
+        self.client, self.isolate, self.version = client, isolate, version
+
+    def run(self, job: dict, *, deadline: float) -> dict:
+        future = self.client.submit(run_on_worker, job, deadline, self.isolate, self.version, pure=False)
+        # the worker's zygote enforces the deadline; the margin covers a zygote starting on a cold worker
+        return future.result(timeout=deadline + 300)
+
+    def stop(self) -> None:
+        pass
+
+
+def connect(address: str, *, isolate: bool):
+    """A Dask client for ``address`` and the number of notebooks the cluster runs at once."""
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise SystemExit("--scheduler needs Dask: pip install 'distributed==2026.8.0' (see requirements-dev.txt)") from err
+    try:
+        client = Client(address, timeout="30s")
+    except OSError as err:
+        raise SystemExit(f"cannot reach the Dask scheduler at {address}: {err}") from err
+    slots = sum(client.nthreads().values())
+    if slots == 0:
+        client.close()
+        raise SystemExit(f"the Dask scheduler at {address} has no workers: start some with `dask worker {address}`")
+    return client, slots
