@@ -322,6 +322,15 @@ class Grader:
                 raise RuntimeError(f"the reference solution of {self.lab} does not pass its own tests in the sandbox: {lost or result['problem']}")
             self.probes[name] = result.get("probes") or []
         path.write_text(json.dumps(self.probes))
+        self.progress(self.probe_coverage())
+
+    def probe_coverage(self) -> str:
+        """One line for the instructor: which graded exercises the tamper probes cover."""
+        graded = {ex for plan in self.plans.values() for ex in plan.exercise_of.values() if ex}
+        covered = {plan.functions.get(p["name"]) for name, plan in self.plans.items() for p in self.probes.get(name, [])}
+        missing = sorted(graded - covered)
+        tail = f" (tests and the static check only: {', '.join(missing)})" if missing else ""
+        return f"tamper probes cover {len(graded & covered)} of {len(graded)} exercises{tail}"
 
     # -- one submission --------------------------------------------------------------------------
     def run_one(self, zygote, student: str, folder: Path) -> dict:

@@ -169,6 +169,8 @@ def test_honest_submissions_graded_as_if_alone(corpus, tmp_path):
     for name in ("ada", "pat_partial", "giant_output"):
         write_submission(subs, name, corpus["cases"][name][0])
     alone, _ = grade(subs, tmp_path / "out")
+    # the instructor is told which exercises the probes guard (all seven in lab 01)
+    assert "tamper probes cover 7 of 7 exercises" in corpus["stdout"]
     for name in alone:
         assert alone[name] == corpus["table"][name], f"{name} was graded differently next to hostile submissions"
 
