@@ -465,7 +465,7 @@ class Grader:
         if self.scheduler:  # the notebooks run on a Dask cluster; everything else stays here
             from .cluster import DaskSlot, connect, course_version
 
-            client, slots = connect(self.scheduler, isolate=self.isolate)
+            client, slots = connect(self.scheduler)
             version = course_version()
             zygotes = [DaskSlot(client, isolate=self.isolate, version=version) for _ in range(max(1, min(slots, len(todo))))]
         else:
@@ -521,12 +521,9 @@ class Grader:
     def _generate_feedback(self, students: list[str]) -> None:
         """nbgrader's feedback pages (nbconvert HTML, about 0.2 s a student): in ``workers`` forked processes,
         each taking every k-th student. Only reads the gradebook, so the processes need no lock."""
-        if not students:
-            return
-        k = min(self.workers, len(students)) if self.scheduler is None else min(os.cpu_count() or 1, len(students))
+        k = min(self.workers, len(students))
         if k <= 1 or not hasattr(os, "fork"):
-            for student in students:
-                self.api.generate_feedback(self.lab, student, force=True)
+            _feedback_part(self.api, self.lab, students)
             return
         import multiprocessing
 
@@ -536,10 +533,9 @@ class Grader:
             proc.start()
         for proc in procs:
             proc.join()
-        failed = [students[i::k] for i, proc in enumerate(procs) if proc.exitcode != 0]
-        for part in failed:  # a part that died is redone here, where its error shows
-            for student in part:
-                self.api.generate_feedback(self.lab, student, force=True)
+        for i, proc in enumerate(procs):
+            if proc.exitcode != 0:  # a part that died is redone here, where its error shows
+                _feedback_part(self.api, self.lab, students[i::k])
 
     def feedback(self, results: list[StudentResult], fresh: set[str]) -> None:
         dest = self.out / "feedback"
