@@ -54,11 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             print(report(results))
         return 0 if results and all(r.passed for r in results) else 1
     if args.cmd == "grade":
-        from .grade import grade
+        from .grading.runner import ReferenceFailed, grade
+        from .sandbox.host import SandboxUnavailable
 
         lab = resolve_lab(args.lab)
-        from .sandbox import SandboxUnavailable
-
         try:
             results = grade(lab, args.submissions, args.out, timeout=args.timeout, workers=args.workers,
                             memory=int(args.memory * 2**30), resume=not args.fresh, isolate=not args.no_sandbox, roster=args.roster,
@@ -66,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         except SandboxUnavailable as err:
             print(f"cannot grade: {err}", file=sys.stderr)
             return 2
+        except ReferenceFailed as err:
+            print(f"cannot grade: {err}", file=sys.stderr)
+            return 3
         for r in results:
             tail = f"  ({r.reason})" if r.reason else ""
             print(f"{r.student:<20} {r.score:g}/{r.max_score:g}{tail}")

@@ -2,7 +2,7 @@
 
 A class that outgrows one machine: the grader (the trusted process that owns the gradebook) stays where it
 is; only the sandboxed notebook runs move to Dask workers. Each Dask worker keeps its own pre-warmed sandbox
-zygotes (:class:`autograder.sandbox.Zygote`), one per notebook it runs at a time, and sends back the same
+zygotes (:class:`autograder.sandbox.host.Zygote`), one per notebook it runs at a time, and sends back the same
 data-only result a local zygote gives. Probing, scoring, tampering verdicts and gradebook writes happen in the
 grader, exactly as without Dask.
 
@@ -22,7 +22,6 @@ import hashlib
 import os
 import tempfile
 import threading
-import zlib
 from pathlib import Path
 
 from .course import ROOT
@@ -47,16 +46,12 @@ def course_version() -> str:
     return h.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=1)
 def _slot_base() -> int:
-    """Sandbox uids must not collide between worker processes on one machine: derive a block per process."""
-    try:
-        from distributed import get_worker
+    """Sandbox uids must not collide between worker processes or runs on one machine: a random block per process."""
+    from .sandbox.host import run_uid_base
 
-        name = get_worker().name
-    except Exception:  # noqa: BLE001 - not inside a Dask worker
-        name = os.getpid()
-    index = name if isinstance(name, int) else zlib.crc32(str(name).encode())
-    return 1000 + (index % 200) * 16
+    return run_uid_base()
 
 
 def _stop_all() -> None:
@@ -68,9 +63,10 @@ def _stop_all() -> None:
         z.stop()
 
 
-def run_on_worker(job: dict, deadline: float, isolate: bool, version: str) -> dict:
+def run_on_worker(job: dict, deadline: float, isolate: bool, version: str, limits: dict) -> dict:
     """Runs on a Dask worker: take an idle zygote (start one if none), run ``job`` in it, give it back."""
-    from .sandbox import Zygote
+    from .sandbox.host import Zygote
+    from .sandbox.protocol import Job, Limits
 
     mine = course_version()
     if mine != version:
@@ -82,10 +78,11 @@ def run_on_worker(job: dict, deadline: float, isolate: bool, version: str) -> di
             if not _all:
                 atexit.register(_stop_all)
             slot = _slot_base() + len(_all)
-            z = Zygote(slot, isolate=isolate, log=Path(tempfile.gettempdir()) / f"dlcourse-grader-slot{slot}.log")
+            z = Zygote(slot, isolate=isolate, log=Path(tempfile.gettempdir()) / f"dlcourse-grader-slot{slot}.log", uid=slot,
+                       limits=Limits(**limits))
             _all.append(z)
     try:
-        return z.run(job, deadline=deadline)
+        return z.run(Job.from_wire(job), deadline=deadline).to_wire()
     finally:
         with _lock:
             if z in _all:
@@ -93,15 +90,20 @@ def run_on_worker(job: dict, deadline: float, isolate: bool, version: str) -> di
 
 
 class DaskSlot:
-    """Stands in for a local :class:`~autograder.sandbox.Zygote`: ``run`` sends the job to the cluster."""
+    """Stands in for a local :class:`~autograder.sandbox.host.Zygote`: ``run`` sends the job to the cluster."""
 
-    def __init__(self, client, *, isolate: bool, version: str) -> None:
-        self.client, self.isolate, self.version = client, isolate, version
+    def __init__(self, client, *, isolate: bool, version: str, limits) -> None:
+        self.client, self.isolate, self.version, self.limits = client, isolate, version, limits
 
-    def run(self, job: dict, *, deadline: float) -> dict:
-        future = self.client.submit(run_on_worker, job, deadline, self.isolate, self.version, pure=False)
+    def run(self, job, *, deadline: float):
+        import dataclasses
+
+        from .sandbox.protocol import Result
+
+        future = self.client.submit(run_on_worker, job.to_wire(), deadline, self.isolate, self.version,
+                                    dataclasses.asdict(self.limits), pure=False)
         # the worker's zygote enforces the deadline; the margin covers a zygote starting on a cold worker
-        return future.result(timeout=deadline + 300)
+        return Result.from_wire(future.result(timeout=deadline + 300))
 
     def stop(self) -> None:
         pass

@@ -1,6 +1,6 @@
 """nbgrader's execution step, replaced: put in the outputs the sandboxed grader already produced.
 
-Configured by :mod:`autograder.grade` as the first of ``Autograde.autograde_preprocessors``; every later
+Configured by :mod:`autograder.grading.gradebook` as the first of ``Autograde.autograde_preprocessors``; every later
 step (output limits, saving grades to the gradebook, late penalties, metadata checks) is stock nbgrader.
 """
 from pathlib import Path

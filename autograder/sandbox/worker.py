@@ -1,15 +1,18 @@
-"""The process that runs inside a grading sandbox (``python -m autograder.sandbox_worker``).
+"""The process that runs inside a grading sandbox (``python -m autograder.sandbox.worker``).
 
-It is a *zygote*: it imports torch, numpy, matplotlib, IPython and dlcourse once, then for every
-submission forks a child that executes the notebook's cells in a fresh IPython shell and reports each
-cell's outputs (in nbformat's shape, so nbgrader scores them) over a private pipe. The child gets resource
-limits (address space, CPU time, processes, file size, open files), a per-cell timer, stdin from
-/dev/null and no way to the grader but that pipe. When the child ends, every process it left behind is
-killed and the scratch folder is emptied before the next submission.
+It is a *zygote*: it imports torch, numpy, matplotlib, IPython and dlcourse once, then for every job forks
+a child. The zygote never reads a job: the grader passes it two fresh pipes with the fork request (over a
+unix socket, SCM_RIGHTS), the zygote forks and closes its copies at once, and only the child reads the job
+from one pipe and writes its results to the other, which the grader reads directly (and caps). The child
+runs the cells in a fresh IPython shell in a private scratch folder that is not on ``sys.path``, with
+resource limits and a per-cell timer, then answers the grader's probes at the points given in the job.
+When it ends, every process it left behind is killed, ``/tmp`` and ``/dev/shm`` are emptied and checked;
+if anything is left (or System V IPC objects exist), the zygote says so and the grader replaces it.
 
-Protocol (frames from :mod:`autograder.codec`) — grader → zygote: ``{"op": "run", "job": {...}}``;
-zygote → grader: ``ready``, then per job the child's ``cell`` / ``probes`` / ``probe_results`` / ``done``
-messages and finally ``exit`` (how the child ended). Everything the child says is untrusted.
+Control protocol (frames of :mod:`autograder.sandbox.codec` on the socket): zygote -> grader ``ready``;
+grader -> zygote ``fork`` (+ two fds); zygote -> grader ``exit`` (status, whether it is still clean).
+Child -> grader, on the result pipe: ``cell``, ``probe``, ``reference_probe`` (reference run) and ``done``.
+Everything the child says is untrusted.
 """
 from __future__ import annotations
 
@@ -19,9 +22,9 @@ import shutil
 import signal
 import sys
 
-SCRATCH = "/tmp/run"
-STREAM_CAP = 256 * 1024  # characters kept per stream per cell
-DISPLAY_CAP = 2 * 2**20  # bytes of rich output kept per cell
+from .protocol import DISPLAY_CAP, STREAM_CAP
+
+TMP = "/tmp"
 
 
 class CellTimeoutError(BaseException):
@@ -186,19 +189,49 @@ def _vm_size() -> int:
     return 0
 
 
-def _child(shell, job: dict, wfd: int) -> None:
-    from .codec import write_frame
-    from . import probes as P
 
-    out = os.fdopen(wfd, "wb", buffering=0)
+def _fresh_scratch() -> str:
+    """A new private folder for this student's files (HOME, TMPDIR, the working directory)."""
+    import secrets
+
+    path = os.path.join(TMP, f"s-{secrets.token_hex(8)}")
+    os.mkdir(path, 0o700)
+    return path
+
+
+def _no_unsafe_path() -> None:
+    """Nothing writable is importable: drop '', the working directory and anything under /tmp from sys.path."""
+    cwd = os.getcwd()
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", cwd) and not (os.path.abspath(p) + "/").startswith(TMP + "/")]
+    import importlib
+
+    importlib.invalidate_caches()
+
+
+def _child(shell, job_fd: int, result_fd: int) -> None:
+    from . import probes as P
+    from .codec import read_frame, write_frame
+
+    out = os.fdopen(result_fd, "wb", buffering=0)
     os.setpgid(0, 0)
+    with os.fdopen(job_fd, "rb", buffering=0) as f:  # only this process ever reads the job
+        job = read_frame(f)["job"]
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    os.makedirs(SCRATCH, exist_ok=True)
-    os.chdir(SCRATCH)
+    scratch = _fresh_scratch()
+    os.chdir(scratch)
+    for key in ("HOME", "TMPDIR", "MPLCONFIGDIR"):
+        os.environ[key] = scratch
+    _no_unsafe_path()
     limits = job.get("limits", {})
-    _limit(resource.RLIMIT_AS, _vm_size() + int(limits.get("memory", 4 * 2**30)))
+    try:  # under a memory cgroup this process is the one the kernel kills first, not the zygote
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass
+    if os.environ.get("DLCOURSE_MEMORY_CGROUP") != "1":  # no cgroup: a per-process address-space limit instead
+        _limit(resource.RLIMIT_AS, _vm_size() + int(limits.get("memory", 4 * 2**30)))
     _limit(resource.RLIMIT_CPU, int(limits.get("cpu", 600)))
     _limit(resource.RLIMIT_NPROC, int(limits.get("processes", 64)))
     _limit(resource.RLIMIT_FSIZE, int(limits.get("file_size", 64 * 2**20)))
@@ -212,13 +245,14 @@ def _child(shell, job: dict, wfd: int) -> None:
     _install_hooks(shell, current)
     sys.stdout, sys.stderr = _Stream(current, "stdout"), _Stream(current, "stderr")
     sys.stdin = open(os.devnull)
+    timeout = float(limits.get("cell_timeout", 300))
 
     def on_alarm(signum, frame):
-        raise CellTimeoutError(f"the cell ran past its {timeout:g}s time limit and was interrupted (an infinite loop?)")
+        raise CellTimeoutError(f"the cell ran past its {timer[0]:g}s time limit and was interrupted (an infinite loop?)")
 
+    timer = [timeout]
     signal.signal(signal.SIGALRM, on_alarm)
-    timeout = float(limits.get("cell_timeout", 300))
-    records: dict = {}
+    recorder = P.Recorder(shell.user_ns, set(job.get("visible", ()))) if job.get("record") else None
     for cell in job["cells"]:
         shell.execution_count = shell.execution_count or 1
         cap = Capture(shell.execution_count)
@@ -234,33 +268,54 @@ def _child(shell, job: dict, wfd: int) -> None:
         except BaseException as err:  # noqa: BLE001
             cap.error(type(err).__name__, str(err), [])
         current[0] = None
-        for name in cell.get("wrap", ()):
-            fn = shell.user_ns.get(name)
-            if callable(fn) and type(fn).__name__ == "function":
-                shell.user_ns[name] = P.record_wrapper(name, fn, records)
+        if recorder is not None:
+            for name in cell.get("wrap", ()):
+                obj = shell.user_ns.get(name)
+                if isinstance(obj, type) and hasattr(obj, "forward"):
+                    recorder.wrap_class(name, obj)
+                elif callable(obj) and type(obj).__name__ == "function":
+                    shell.user_ns[name] = recorder.wrap_function(name, obj)
         write_frame(out, {"op": "cell", "index": cell["index"], "outputs": cap.finish(), "execution_count": cap.execution_count})
+        _answer_probes(shell, cell.get("probes", ()), out, current, timer)
     signal.setitimer(signal.ITIMER_REAL, 0)
-    sys.stdout, sys.stderr = _Stream([None], "stdout"), _Stream([None], "stderr")
-    if job.get("record"):
-        made = P.make_probes(shell.user_ns, records, int(job.get("seed", 0)))
-        write_frame(out, {"op": "probes", "probes": made})
-    elif job.get("probes"):
-        results, slow = [], set()
-        per_probe = min(10.0, timeout)
-        for probe in job["probes"]:  # each probe has its own timer; a function that hung once is not retried
-            if probe.get("name") in slow:
-                results.append({"error": "it ran past the time limit on an earlier probe"})
-                continue
-            signal.setitimer(signal.ITIMER_REAL, per_probe)
-            try:
-                results += P.run_probes(shell.user_ns, [probe])
-            except CellTimeoutError:
-                slow.add(probe.get("name"))
-                results.append({"error": f"it ran past the {per_probe:g}s time limit"})
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        write_frame(out, {"op": "probe_results", "results": results})
+    if recorder is not None:
+        sys.stdout, sys.stderr = _Stream([None], "stdout"), _Stream([None], "stderr")
+        for probe, signature in P.make_probes(shell.user_ns, recorder.records, int(job.get("seed", 0))):
+            write_frame(out, {"op": "reference_probe", "probe": probe, "signature": signature})
     write_frame(out, {"op": "done"})
+
+
+def _answer_probes(shell, probes, out, current, timer) -> None:
+    """The student's behaviour on the grader's probe inputs; what the code prints meanwhile is dropped."""
+    from . import probes as P
+    from .codec import write_frame
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Stream([None], "stdout"), _Stream([None], "stderr")
+    slow = set()
+    try:
+        for probe in probes:
+            if probe["name"] in slow:
+                sig = {"raised": "CellTimeoutError", "message": "it ran past the time limit on an earlier probe"}
+            else:
+                timer[0] = float(probe.get("time_limit", 10))
+                signal.setitimer(signal.ITIMER_REAL, timer[0])
+                try:
+                    sig = P.observe(shell.user_ns, probe, int(probe["seed"]))
+                except CellTimeoutError:
+                    slow.add(probe["name"])
+                    sig = {"raised": "CellTimeoutError", "message": f"it ran past the {timer[0]:g}s time limit"}
+                except BaseException as err:  # noqa: BLE001 - SystemExit, KeyboardInterrupt from a student's function
+                    sig = {"raised": type(err).__name__, "message": str(err)[:300]}
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            try:
+                write_frame(out, {"op": "probe", "id": probe["id"], "signature": sig})
+            except ValueError:
+                write_frame(out, {"op": "probe", "id": probe["id"], "signature": {"output_error": "the result is larger than the grader accepts"}})
+    finally:
+        sys.stdout, sys.stderr = saved
+        current[0] = None
 
 
 def _kill_leftovers(pgid: int) -> None:
@@ -283,88 +338,103 @@ def _kill_leftovers(pgid: int) -> None:
                 break
 
 
-def _clean_scratch() -> None:
-    # in the sandbox /tmp is private to this worker; without one, only our own scratch folder is ours
-    for path in ((SCRATCH, "/tmp") if os.environ.get("DLCOURSE_SANDBOX") == "1" else (SCRATCH,)):
-        if not os.path.isdir(path):
+def _empty(path: str, keep=()) -> None:
+    """Remove everything in ``path`` (also folders a student made read-only), except ``keep``."""
+    if not os.path.isdir(path):
+        return
+    for entry in os.listdir(path):
+        full = os.path.join(path, entry)
+        if any(b == full or b.startswith(full + "/") for b in keep):
             continue
-        binds = [b for b in os.environ.get("DLCOURSE_BINDS", "").split(os.pathsep) if b]
-        for entry in os.listdir(path):
-            full = os.path.join(path, entry)
-            if any(b == full or b.startswith(full + "/") for b in binds):
-                continue  # the course's read-only folders (when the repository itself lives under /tmp)
+        if os.path.isdir(full) and not os.path.islink(full):
+            for root, dirs, _ in os.walk(full):
+                for d in dirs:
+                    try:
+                        os.chmod(os.path.join(root, d), 0o700)
+                    except OSError:
+                        pass
             try:
-                if os.path.isdir(full) and not os.path.islink(full):
-                    shutil.rmtree(full, ignore_errors=True)
-                else:
-                    os.unlink(full)
+                os.chmod(full, 0o700)
+            except OSError:
+                pass
+            shutil.rmtree(full, ignore_errors=True)
+        else:
+            try:
+                os.unlink(full)
             except OSError:
                 pass
 
 
-def main() -> int:
-    from .codec import ChannelError, read_frame, write_frame
+def _ipc_objects() -> int:
+    count = 0
+    for kind in ("shm", "sem", "msg"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                count += max(0, len(f.readlines()) - 1)
+        except OSError:
+            pass
+    return count
 
-    global SCRATCH
+
+def _clean() -> bool:
+    """Empty the writable places a student could leave something in; True if they are really empty."""
+    binds = [b for b in os.environ.get("DLCOURSE_BINDS", "").split(os.pathsep) if b]
+    places = [TMP, "/dev/shm"] if os.environ.get("DLCOURSE_SANDBOX") == "1" else [TMP]
+    for place in places:
+        _empty(place, keep=binds)
+    left = [os.path.join(p, e) for p in places if os.path.isdir(p) for e in os.listdir(p)
+            if not any(b == os.path.join(p, e) or b.startswith(os.path.join(p, e) + "/") for b in binds)]
+    return not left and (_ipc_objects() == 0 or os.environ.get("DLCOURSE_SANDBOX") != "1")
+
+
+def main() -> int:
+    import socket
+
+    from .codec import encode_frame, read_frame
+
+    global TMP
     if os.environ.get("DLCOURSE_SANDBOX") != "1":
         import tempfile
 
-        SCRATCH = tempfile.mkdtemp(prefix="dlcourse-grade-")
-    inp, out = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing but frames on the protocol channel
+        TMP = tempfile.mkdtemp(prefix="dlcourse-grade-")  # without a sandbox, only this folder is ours
+    control = socket.socket(fileno=int(os.environ["DLCOURSE_CONTROL_FD"]))
+    reader = control.makefile("rb", buffering=0)
+    os.chdir(TMP)
+    _no_unsafe_path()
     shell = _prepare()
-    try:  # no ptrace or /proc/<pid>/mem access to this process from the children
+    try:  # no ptrace, /proc/<pid>/fd or /proc/<pid>/mem access to this process from the children
         import ctypes
 
         ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
     except Exception:
         pass
-    write_frame(out, {"op": "ready", "pid": os.getpid()})
+    _clean()
+    control.sendall(encode_frame({"op": "ready", "pid": os.getpid()}))
     while True:
-        message = read_frame(inp)
-        if message is None:
+        try:
+            msg, fds, _, _ = socket.recv_fds(control, 4096, 2)
+        except OSError:
             return 0
-        if message.get("op") != "run":
+        if not msg:
+            return 0
+        if len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
             continue
-        rfd, wfd = os.pipe()
         pid = os.fork()
         if pid == 0:
-            os.close(rfd)
             try:
-                _child(shell, message["job"], wfd)
+                reader.close()
+                control.close()
+                _child(shell, fds[0], fds[1])
             finally:
                 os._exit(0)
-        os.close(wfd)
-        ended = {}
-
-        def reap(pid=pid):  # when the notebook's process ends, its leftovers go too (they may hold the pipe)
-            ended["status"] = os.waitpid(pid, 0)[1]
-            _kill_leftovers(pid)
-
-        import threading
-
-        reaper = threading.Thread(target=reap, daemon=True)
-        reaper.start()
-        reader = os.fdopen(rfd, "rb", buffering=0)
-        problem = ""
-        try:
-            while True:
-                frame = read_frame(reader)
-                if frame is None:
-                    break
-                write_frame(out, frame)
-        except (ChannelError, ValueError) as err:
-            problem = f"the notebook's process sent garbage on the grader's channel ({err})"
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        reader.close()
-        reaper.join()
-        status = ended["status"]
+        for fd in fds:  # the zygote never reads the job nor the results
+            os.close(fd)
+        _, status = os.waitpid(pid, 0)
         _kill_leftovers(pid)
-        _clean_scratch()
-        write_frame(out, {"op": "exit", "code": os.waitstatus_to_exitcode(status), "problem": problem})
+        clean = _clean()
+        control.sendall(encode_frame({"op": "exit", "code": os.waitstatus_to_exitcode(status), "clean": clean}))
 
 
 if __name__ == "__main__":

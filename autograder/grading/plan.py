@@ -1,0 +1,165 @@
+"""What the grader knows about one lab notebook, from its nbgrader source and its released version, and the
+jobs it builds from them: the reference job (the whole source, hidden tests included, recording the tests'
+calls) and a student's job (their answer cells and added cells, every test cell as *released*, that is with
+the hidden tests removed, and each exercise's probe inputs after its last test cell).
+"""
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass
+
+import nbformat
+
+from ..course import copy_notebook, strip_solution_markers
+from ..sandbox.policy import protected_names, python_source
+from ..sandbox.protocol import Job, Limits
+
+
+def nbg(cell) -> dict:
+    """A cell's nbgrader metadata ({} for a plain cell)."""
+    return cell.metadata.get("nbgrader", {}) if "metadata" in cell else {}
+
+
+def is_test(cell) -> bool:
+    meta = nbg(cell)
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def defined_names(source: str) -> list[str]:
+    """Functions and classes an answer cell defines at top level."""
+    try:
+        tree = ast.parse(strip_solution_markers(source))
+    except SyntaxError:
+        return []
+    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+
+
+def top_level_names(source: str) -> set[str]:
+    """Every name a cell binds at top level (magics handled as IPython runs them)."""
+    from ..sandbox.policy import _bound_names
+
+    try:
+        tree = ast.parse(python_source(source))
+    except (SyntaxError, ValueError):
+        return set()
+    return {name for stmt in tree.body for name in _bound_names(stmt)}
+
+
+def copy_cell(cell):
+    new = nbformat.from_dict(json.loads(json.dumps(cell)))
+    if new.cell_type == "code":
+        new.outputs, new.execution_count = [], None
+    return new
+
+
+@dataclass
+class Plan:
+    source: nbformat.NotebookNode
+    release: nbformat.NotebookNode
+    exercise_of: dict[str, str]  # test grade_id -> answer grade_id
+    owner: dict[str, str]  # function or class name -> answer grade_id
+    plain_sources: set[str]
+    protected: set[str]
+    visible: set[str]  # names bound by public code: setup cells and the released (visible) test cells
+
+    @classmethod
+    def build(cls, source_path, release_path) -> "Plan":
+        source = nbformat.read(source_path, as_version=4)
+        release = nbformat.read(release_path, as_version=4)
+        exercise_of, owner, plain, tests, setup = {}, {}, set(), [], []
+        current = ""
+        for cell in source.cells:
+            meta = nbg(cell)
+            if cell.cell_type != "code":
+                continue
+            if meta.get("solution"):
+                current = meta["grade_id"]
+                for name in defined_names(cell.source):
+                    owner[name] = current
+            elif meta.get("grade"):
+                exercise_of[meta["grade_id"]] = current
+                tests.append(cell.source)
+            else:
+                plain.add(cell.source.strip())
+                setup.append(cell.source)
+        visible = set()
+        for cell in release.cells:
+            if cell.cell_type == "code" and not nbg(cell).get("solution"):
+                visible |= top_level_names(cell.source)
+        visible -= set(owner)
+        return cls(source, release, exercise_of, owner, plain, protected_names(tests, setup), visible)
+
+    @property
+    def exercises(self) -> list[str]:
+        return sorted({gid for gid in self.exercise_of.values() if gid})
+
+    # -- jobs ---------------------------------------------------------------------------------------
+    def reference_job(self, limits: Limits, seed: int) -> Job:
+        cells = []
+        for i, cell in enumerate(self.source.cells):
+            if cell.cell_type != "code":
+                continue
+            entry = {"index": i, "source": cell.source}
+            if nbg(cell).get("solution"):
+                entry["wrap"] = defined_names(cell.source)
+            cells.append(entry)
+        return Job(cells=cells, limits=limits, record=True, visible=sorted(self.visible), seed=seed)
+
+    def student_job(self, nb, probes: list[dict], limits: Limits) -> Job:
+        """The job for an assembled notebook ``nb``: each probe (inputs only) after its exercise's last test cell."""
+        last_test = {}
+        for i, cell in enumerate(nb.cells):
+            if is_test(cell):
+                last_test[self.exercise_of.get(nbg(cell)["grade_id"])] = i
+        cells = {i: {"index": i, "source": c.source, "probes": []} for i, c in enumerate(nb.cells) if c.cell_type == "code"}
+        for probe in probes:
+            at = last_test.get(self.owner.get(probe["name"]))
+            if at is not None:
+                cells[at]["probes"].append({k: v for k, v in probe.items() if k not in ("mode",)})
+        return Job(cells=[cells[i] for i in sorted(cells)], limits=limits)
+
+    def assemble(self, student) -> tuple[nbformat.NotebookNode, dict[int, str]]:
+        """The notebook to run and ``{cell index: 'answer <id>' | 'added'}`` for the cells the student wrote.
+
+        Answer cells come from the submission; every test cell comes from the *release* (the visible tests:
+        deleted or edited test cells are restored, hidden tests never run in the student's process); cells
+        the student deleted are put back, after their predecessor."""
+        by_id = {nbg(c)["grade_id"]: c for c in self.source.cells if nbg(c).get("grade_id")}
+        released = {nbg(c)["grade_id"]: c for c in self.release.cells if nbg(c).get("grade_id")}
+        cells, seen = [], set()
+        for cell in student.cells:
+            gid = nbg(cell).get("grade_id")
+            if gid in by_id and gid not in seen:
+                seen.add(gid)
+                new = copy_cell(by_id[gid])
+                if nbg(by_id[gid]).get("solution"):
+                    new.source = cell.source
+                elif gid in released:
+                    new.source = released[gid].source
+                cells.append(new)
+            else:
+                new = copy_cell(cell)
+                new.metadata.pop("nbgrader", None)
+                cells.append(new)
+        order = [nbg(c).get("grade_id") for c in self.source.cells]
+        for k, gid in enumerate(order):
+            if gid and gid not in seen:
+                new = copy_cell(released.get(gid, by_id[gid]))
+                new.metadata["nbgrader"] = dict(nbg(by_id[gid]))
+                prev = next((order[j] for j in range(k - 1, -1, -1) if order[j] in seen), None)
+                at = 0 if prev is None else 1 + next(i for i, c in enumerate(cells) if nbg(c).get("grade_id") == prev)
+                cells.insert(at, new)
+                seen.add(gid)
+        nb = copy_notebook(self.source)
+        nb.cells = cells
+        authored = {}
+        for i, cell in enumerate(cells):
+            if cell.cell_type != "code":
+                continue
+            meta = nbg(cell)
+            if meta.get("solution"):
+                authored[i] = f"answer {meta['grade_id']}"
+            elif not meta and cell.source.strip() not in self.plain_sources:
+                authored[i] = "added"
+        return nb, authored

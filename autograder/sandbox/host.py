@@ -1,0 +1,334 @@
+"""Grader side of the sandbox: start a zygote in bubblewrap and run jobs in it.
+
+What a sandboxed notebook can see and do (README, "What the grading sandbox allows"):
+
+- files: read-only ``/usr``, ``/etc``, the Python installation and the course's virtual environment, and
+  from the repository only ``dlcourse/``, ``autograder/`` and ``datasets/`` (sockets and FIFOs in them are
+  masked). Not visible: ``solutions/``, ``tests/``, the gradebook and everything under the grading output
+  folder, the submissions folder (other students), the instructor's home. Writable: a private ``/tmp``
+  (tmpfs), in which each student gets a fresh folder; it is emptied and checked after every student, and a
+  zygote that cannot be made clean is replaced.
+- no network (own network namespace), own PID/IPC/UTS namespaces, a new session, no capabilities; when
+  the grader runs as root every sandbox runs as a uid of its own, drawn afresh for each grading run.
+- limits: memory for the whole sandbox (a memory cgroup, v1 or v2, when the grader may create one; else
+  an address-space limit per process), 64 processes (a pids cgroup, plus RLIMIT_NPROC), CPU seconds, 64 MiB
+  per written file, 256 open files, a per-cell timer, one wall-clock deadline per job, and a cap on the bytes
+  the grader reads back (enforced here, by the reader).
+"""
+from __future__ import annotations
+
+import os
+import queue
+import secrets
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ..course import ROOT
+from .codec import ChannelError, encode_frame, read_frame
+from .protocol import Job, Limits, Result
+
+ZYGOTE_OVERHEAD = 1536 * 2**20  # memory the zygote itself holds (torch, numpy, IPython), added to the job's limit
+
+
+class SandboxUnavailable(RuntimeError):
+    pass
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+def run_uid_base() -> int:
+    """A block of 4096 uids for one grading run, drawn at random: concurrent runs do not share sandbox users."""
+    return 1_000_000 + secrets.randbelow(500_000) * 4096
+
+
+def _python_dirs() -> list[str]:
+    dirs = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), os.path.realpath(sys.exec_prefix)}
+    return sorted(d for d in dirs if not d.startswith(("/usr/", "/etc/")) and d not in ("/usr", "/etc"))
+
+
+def _special_files(roots: list[str]) -> list[str]:
+    """Sockets and FIFOs under the folders bound into the sandbox: a way out that a read-only bind leaves open."""
+    found = []
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d not in ("__pycache__",)]
+            for name in filenames:
+                path = os.path.join(dirpath, name)
+                try:
+                    mode = os.lstat(path).st_mode
+                except OSError:
+                    continue
+                if stat.S_ISSOCK(mode) or stat.S_ISFIFO(mode):
+                    found.append(path)
+    return found
+
+
+class Cgroup:
+    """A memory + pids cgroup holding one whole sandbox (bubblewrap and every process in it), v2 or v1."""
+
+    def __init__(self, dirs: list[Path]):
+        self.dirs = dirs
+
+    @classmethod
+    def create(cls, name: str, memory: int, pids: int) -> "Cgroup | None":
+        if os.geteuid() != 0:
+            return None
+        base = Path("/sys/fs/cgroup")
+        made = []
+        try:
+            if "memory" in (base / "cgroup.controllers").read_text().split() if (base / "cgroup.controllers").is_file() else False:
+                d = base / "dlcourse-grader" / name
+                (base / "dlcourse-grader").mkdir(exist_ok=True)
+                try:
+                    (base / "cgroup.subtree_control").write_text("+memory +pids")
+                    (base / "dlcourse-grader" / "cgroup.subtree_control").write_text("+memory +pids")
+                except OSError:
+                    pass
+                d.mkdir(exist_ok=True)
+                made.append(d)
+                (d / "memory.max").write_text(str(memory))
+                if (d / "memory.swap.max").exists():
+                    (d / "memory.swap.max").write_text("0")
+                if (d / "pids.max").exists():
+                    (d / "pids.max").write_text(str(pids))
+            elif (base / "memory" / "memory.limit_in_bytes").is_file():
+                d = base / "memory" / "dlcourse-grader" / name
+                d.mkdir(parents=True, exist_ok=True)
+                made.append(d)
+                (d / "memory.limit_in_bytes").write_text(str(memory))
+                if (d / "memory.memsw.limit_in_bytes").exists():
+                    try:
+                        (d / "memory.memsw.limit_in_bytes").write_text(str(memory))
+                    except OSError:
+                        pass
+                if (base / "pids" / "tasks").exists():
+                    p = base / "pids" / "dlcourse-grader" / name
+                    p.mkdir(parents=True, exist_ok=True)
+                    made.append(p)
+                    (p / "pids.max").write_text(str(pids))
+            else:
+                return None
+        except OSError:
+            cls(made).remove()
+            return None
+        return cls(made)
+
+    def join_command(self) -> list[str]:
+        """A shell prefix that moves itself into the cgroup, then execs the sandbox (no preexec_fn in a threaded grader)."""
+        moves = " && ".join(f"echo $$ > {d / 'cgroup.procs'}" for d in self.dirs)
+        return ["/bin/sh", "-c", f'{moves} && exec "$@"', "sh"]
+
+    def remove(self) -> None:
+        for d in self.dirs:
+            for _ in range(20):
+                try:
+                    d.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.05)
+
+
+def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, control_fd: int = 3) -> list[str]:
+    """The command line that starts a zygote (as ``uid`` when the grader is root)."""
+    exe = Path(os.path.realpath(sys.prefix)) / "bin" / Path(sys.executable).name  # a path that exists in the sandbox
+    exe = exe if exe.exists() else Path(sys.executable)
+    python = [str(exe), "-s", "-P", "-m", "autograder.sandbox.worker"]
+    env = {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
+           "PATH": f"{exe.parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "TQDM_DISABLE": "1",
+           "DLCOURSE_GRADING": "1", "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", ""),
+           "DLCOURSE_CONTROL_FD": str(control_fd), "DLCOURSE_MEMORY_CGROUP": "1" if cgroup else "0"}
+    for key in ("DLCOURSE_DEVICE", "DLCOURSE_DEVICES"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    if not isolate:
+        return ["env", "-i", *[f"{k}={v}" for k, v in env.items()], *python]
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed: `apt-get install bubblewrap`, or pass --no-sandbox to grade without isolation (trusted submissions only)")
+    # No user namespace as root: bwrap sets up the mounts and setpriv drops to this run's own uid for the slot
+    # (RLIMIT_NPROC then holds); as a normal user, bwrap makes a user namespace itself.
+    root = os.geteuid() == 0 and shutil.which("setpriv")
+    namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"] if root else ["--unshare-all"]
+    cmd = [bwrap, *namespaces, "--die-with-parent", "--new-session", "--clearenv",
+           "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = Path("/") / link
+        if target.is_symlink():
+            cmd += ["--symlink", os.readlink(target), f"/{link}"]
+        elif target.is_dir():
+            cmd += ["--ro-bind", str(target), f"/{link}"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
+            "--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp"]
+    binds = [*_python_dirs(), *(str(ROOT / part) for part in ("dlcourse", "autograder", "datasets"))]
+    made = set()
+    for d in binds:  # parents bwrap creates would be 0700 (root-only): make them traversable
+        for parent in reversed(Path(d).parents):
+            if str(parent) not in made and parent != Path("/") and not str(parent).startswith(("/usr", "/etc")):
+                made.add(str(parent))
+                cmd += ["--perms", "0755", "--dir", str(parent)]
+        cmd += ["--ro-bind", d, d]
+    for special in _special_files([str(ROOT / p) for p in ("dlcourse", "autograder", "datasets")]):
+        cmd += ["--ro-bind", "/dev/null", special]  # a socket left in a bound folder is not a way out
+    for key, value in {**env, "DLCOURSE_SANDBOX": "1", "DLCOURSE_BINDS": os.pathsep.join(binds)}.items():
+        cmd += ["--setenv", key, value]
+    cmd += ["--chdir", "/tmp"]
+    if root and uid is not None:
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", shutil.which("setpriv"), f"--reuid={uid}", f"--regid={uid}",
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]
+    return [*cmd, *python]
+
+
+class Zygote:
+    """One worker slot: a sandboxed process that forks a fresh child per job (and never reads the job)."""
+
+    def __init__(self, slot: int | str = 0, *, isolate: bool = True, start_timeout: float = 180, log: Path | None = None,
+                 uid: int | None = None, limits: Limits | None = None):
+        self.slot, self.isolate, self.start_timeout, self.log = slot, isolate, start_timeout, log
+        self.uid = uid if uid is not None else run_uid_base()
+        self.limits = limits or Limits()
+        self.proc: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+        self.cgroup: Cgroup | None = None
+
+    def start(self) -> None:
+        self.stop()
+        if self.isolate:
+            name = f"run{os.getpid()}-{self.slot}-{secrets.token_hex(3)}"
+            self.cgroup = Cgroup.create(name, self.limits.memory + ZYGOTE_OVERHEAD, self.limits.processes + 8)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        cmd = command(self.uid, isolate=self.isolate, cgroup=self.cgroup is not None, control_fd=theirs.fileno())
+        if self.cgroup is not None:
+            cmd = [*self.cgroup.join_command(), *cmd]
+        err = open(self.log, "ab") if self.log else subprocess.DEVNULL
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err, cwd="/tmp",
+                                         start_new_session=True, pass_fds=(theirs.fileno(),),
+                                         close_fds=True)
+        finally:
+            if self.log:
+                err.close()
+        theirs.close()
+        self.control = ours
+        self.control.settimeout(self.start_timeout)
+        try:
+            first = read_frame(self.control.makefile("rb", buffering=0))
+        except (OSError, ChannelError) as err:
+            first = {"op": "error", "problem": str(err)}
+        if not first or first.get("op") != "ready":
+            self.stop()
+            hint = f" (see {self.log})" if self.log else ""
+            raise SandboxUnavailable(f"the grading sandbox did not start: {first}{hint}")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+            except Exception:  # noqa: BLE001
+                pass
+        if self.control is not None:
+            try:
+                self.control.close()
+            except OSError:
+                pass
+        self.proc, self.control = None, None
+        if self.cgroup is not None:
+            self.cgroup.remove()
+            self.cgroup = None
+
+    def run(self, job: Job, *, deadline: float) -> Result:
+        """Run ``job`` within ``deadline`` seconds (one deadline for the whole job: cells and probes)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        result = Result()
+        job_r, job_w = os.pipe()
+        res_r, res_w = os.pipe()
+        try:
+            socket.send_fds(self.control, [b"F"], [job_r, res_w])
+        except OSError as err:
+            for fd in (job_r, job_w, res_r, res_w):
+                os.close(fd)
+            self.stop()
+            result.problem = f"the sandbox closed before the job started ({err})"
+            return result
+        os.close(job_r)
+        os.close(res_w)
+        payload = encode_frame({"op": "job", "job": job.to_wire()})
+
+        def feed():
+            try:
+                with os.fdopen(job_w, "wb", buffering=0) as f:
+                    f.write(payload)
+            except OSError:
+                pass
+
+        threading.Thread(target=feed, daemon=True).start()
+        frames: queue.Queue = queue.Queue()
+
+        def read():
+            budget = [job.limits.output]
+            try:
+                with os.fdopen(res_r, "rb", buffering=0) as f:
+                    while True:
+                        frame = read_frame(f, budget=budget)
+                        if frame is None:
+                            break
+                        frames.put(frame)
+            except ChannelError as err:
+                frames.put({"op": "channel_error", "problem": str(err)})
+            except Exception as err:  # noqa: BLE001 - the pipe broke
+                frames.put({"op": "channel_error", "problem": f"{type(err).__name__}: {err}"})
+            frames.put({"op": "eof"})
+
+        threading.Thread(target=read, daemon=True).start()
+        end = time.monotonic() + deadline
+        while True:
+            try:
+                frame = frames.get(timeout=max(0.0, end - time.monotonic()))
+            except queue.Empty:
+                self.stop()
+                result.problem = f"the notebook ran past its {deadline:g}s time limit and was stopped"
+                result.timeout = True
+                return result
+            op = frame.get("op")
+            if op == "cell" and isinstance(frame.get("index"), int):
+                result.cells[frame["index"]] = frame
+            elif op == "probe" and isinstance(frame.get("id"), int):
+                result.probes.setdefault(frame["id"], frame.get("signature"))
+            elif op == "reference_probe":
+                result.reference.append((frame.get("probe"), frame.get("signature")))
+            elif op == "channel_error":
+                self.stop()
+                result.problem = f"the notebook's process sent something the grader does not accept ({frame.get('problem')})"
+                return result
+            elif op == "eof":
+                break
+        try:  # the zygote says how the child ended, and whether it could clean up after it
+            self.control.settimeout(max(1.0, end - time.monotonic()))
+            status = read_frame(self.control.makefile("rb", buffering=0))
+        except (OSError, ChannelError):
+            status = None
+        if not status or status.get("op") != "exit":
+            self.stop()
+            result.problem = result.problem or "the sandbox stopped unexpectedly"
+            return result
+        result.exit = status.get("code")
+        if not status.get("clean"):
+            self.stop()  # something survived the clean-up: the next student gets a new sandbox
+        return result

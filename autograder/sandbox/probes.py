@@ -1,0 +1,468 @@
+"""Probes: the grader's own evidence that an answer is right, judged outside the student's process.
+
+1. **Recording** (the reference run, in its own sandbox process that never forks a student): the source
+   notebook runs with every answer function wrapped, and every answer ``nn.Module`` class patched, so the
+   calls its visible *and hidden* tests make are recorded as packed inputs: plain data, generators (their
+   state), instructor-built modules (pickled) and callables the visible code defines (by name).
+2. **Probes** (:func:`make_probes`, still in the reference process): each recorded call's inputs are redrawn
+   for this grading run, respecting their domain (0/1 masks and labels stay as they are, probability rows stay
+   rows, other floats are rescaled by 1 ± 10 %), and the reference's **behaviour signature** on them is taken
+   (:func:`observe`): the output with dtype, shape, device and strides, the gradients autograd gives for
+   inputs that require them, the arguments' state after the call, or the exception raised. A function whose
+   output changes with the global random seed is compared by its skeleton only (kinds, shapes, dtypes).
+3. **Student side**: the student's sandbox receives the probe inputs only, never a reference output, and
+   sends back its own signature as data, at the point where the exercise's hidden tests would have run.
+4. **Verdict** (:func:`compare`, in the grader's process): the two signatures are compared with the tolerance
+   the course's checks use. The student's process never learns the reference signature, so the only way to
+   match it is to compute it.
+
+Kinds of probe: ``call`` (a function), ``init`` (construct an answer class: parameter shapes) and ``forward``
+(construct, load a given state, set train/eval, run forward; output and state after).
+"""
+from __future__ import annotations
+
+import time
+
+from .codec import ChannelError, GeneratorState, Inputs, ModuleState, Tensor, Unsupported, module_state, pack, unpack
+
+MAX_RECORDS = 12  # calls recorded per answer name
+MAX_PROBES = 4  # probes kept per answer name
+RECORD_LIMIT = 2**20  # bytes per recorded value
+RTOL, ATOL = 1e-3, 1e-5
+
+
+# ------------------------------------------------------------------------------ recording (reference side)
+class Recorder:
+    """Wraps the reference's answers so that the calls the tests make are recorded (reference process only)."""
+
+    def __init__(self, namespace: dict, visible: set[str]):
+        self.ns, self.visible = namespace, set(visible)
+        self.records: dict[str, list[dict]] = {}
+        self.keys: dict[str, set] = {}
+        self.depth = 0
+        self.inits = {}
+        self.codec = Inputs(callable_name=self._callable_name, module_ok=self._module_ok)
+
+    def _callable_name(self, fn):
+        for name in self.visible:
+            if self.ns.get(name) is fn:
+                return name
+        return None
+
+    def _module_ok(self, module) -> bool:
+        for sub in module.modules():
+            mod, name = type(sub).__module__, type(sub).__name__
+            if not (mod.startswith(("torch.", "dlcourse")) or (mod == "__main__" and name in self.visible)):
+                return False
+        return True
+
+    def _add(self, name: str, record: dict) -> None:
+        calls = self.records.setdefault(name, [])
+        key = repr(record)
+        if len(calls) < MAX_RECORDS and key not in self.keys.setdefault(name, set()):
+            self.keys[name].add(key)
+            calls.append(record)
+
+    def _pack(self, value):
+        return pack(value, limit=RECORD_LIMIT, inputs=self.codec)
+
+    def wrap_function(self, name: str, fn):
+        import functools
+
+        recorder = self
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if recorder.depth == 0:
+                try:
+                    recorder._add(name, {"kind": "call", "inputs": recorder._pack({"args": list(args), "kwargs": kwargs})})
+                except (Unsupported, ValueError, TypeError, RuntimeError):
+                    pass
+            recorder.depth += 1
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                recorder.depth -= 1
+
+        return wrapper
+
+    def wrap_class(self, name: str, cls) -> None:
+        """Patch an answer ``nn.Module`` class in place: record its constructions and top-level forward calls."""
+        import weakref
+
+        recorder, init, forward = self, cls.__init__, cls.forward
+        inits = weakref.WeakKeyDictionary()
+
+        def __init__(module, *args, **kwargs):
+            packed = None
+            if recorder.depth == 0:
+                try:
+                    packed = recorder._pack({"args": list(args), "kwargs": kwargs})
+                    recorder._add(name, {"kind": "init", "init": packed})
+                except (Unsupported, ValueError, TypeError, RuntimeError):
+                    packed = None
+            recorder.depth += 1
+            try:
+                init(module, *args, **kwargs)
+            finally:
+                recorder.depth -= 1
+            if packed is not None and type(module) is cls:
+                inits[module] = packed
+
+        def forward_(module, *args, **kwargs):
+            if recorder.depth == 0 and module in inits:
+                try:
+                    state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+                    recorder._add(name, {"kind": "forward", "init": inits[module], "state": recorder._pack(state),
+                                         "training": bool(module.training),
+                                         "inputs": recorder._pack({"args": list(args), "kwargs": kwargs})})
+                except (Unsupported, ValueError, TypeError, RuntimeError):
+                    pass
+            recorder.depth += 1
+            try:
+                return forward(module, *args, **kwargs)
+            finally:
+                recorder.depth -= 1
+
+        cls.__init__, cls.forward = __init__, forward_
+
+
+# --------------------------------------------------------------------------------------- redrawing inputs
+def redraw(data, rng):
+    """A copy of packed ``data`` with its floating-point tensors and arrays redrawn within their domain."""
+    import numpy as np
+
+    def new_values(arr):
+        if not (np.issubdtype(arr.dtype, np.floating) and arr.size) or not np.all(np.isfinite(arr)):
+            return arr
+        if np.all(arr == np.round(arr)):  # 0/1 masks, labels, counts, one-hot rows: keep
+            return arr
+        out = arr * (1 + 0.1 * rng.uniform(-1, 1, size=arr.shape))
+        if arr.ndim >= 1 and np.all(arr >= 0) and np.allclose(arr.sum(axis=-1), 1.0, atol=1e-5):
+            out = out / out.sum(axis=-1, keepdims=True)  # probability rows stay rows
+        return out.astype(arr.dtype)
+
+    def walk(v):
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            for key in ("$tensor", "$ndarray"):
+                if key in v:
+                    from .codec import _array, _unarray
+
+                    return {**v, key: _array(new_values(_unarray(v[key])), 2**30)}
+            if "$tuple" in v:
+                return {"$tuple": [walk(x) for x in v["$tuple"]]}
+            if "$dict" in v:
+                return {"$dict": {k: walk(x) for k, x in v["$dict"].items()}}
+        return v
+
+    return walk(data)
+
+
+def _shape_key(record: dict) -> str:
+    """What distinguishes two recorded calls for coverage: the shapes and scalar values of their inputs."""
+    def walk(v):
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        if isinstance(v, dict):
+            for key in ("$tensor", "$ndarray"):
+                if key in v:
+                    return (key, tuple(v[key]["shape"]), v[key]["dtype"])
+            return {k: walk(x) for k, x in v.items() if k not in ("state",)}
+        return v
+    return repr(walk({k: record.get(k) for k in ("kind", "init", "inputs")}))
+
+
+# ------------------------------------------------------------------------------------ observing behaviour
+def seed_all(seed: int) -> None:
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def _tensor_leaves(value, out):
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        out.append(value)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _tensor_leaves(v, out)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _tensor_leaves(v, out)
+    return out
+
+
+def _load_state(module, state: dict) -> None:
+    """Load ``state`` by name; if the names differ, by order where every shape agrees."""
+    own = module.state_dict()
+    if set(own) == set(state):
+        module.load_state_dict(state)
+        return
+    if len(own) == len(state) and all(tuple(a.shape) == tuple(b.shape) for a, b in zip(own.values(), state.values())):
+        module.load_state_dict(dict(zip(own.keys(), state.values())))
+        return
+    raise RuntimeError(f"its parameters and buffers ({len(own)}) do not match the architecture the instructions describe ({len(state)})")
+
+
+def observe(namespace: dict, probe: dict, seed: int) -> dict:
+    """The behaviour signature of ``probe`` run against ``namespace`` (in a sandbox), as packed data."""
+    import torch
+
+    target = namespace.get(probe["name"])
+    if target is None:
+        return {"missing": True}
+    limit = 2**22
+    kind = probe["kind"]
+    try:
+        seed_all(seed)
+        if kind == "call":
+            call = unpack(probe["inputs"], namespace=namespace)
+            args, kwargs = call["args"], call["kwargs"]
+            needs_grad = [t for t in _tensor_leaves([args, kwargs], []) if t.requires_grad and t.is_leaf]
+            out = target(*args, **kwargs)
+        else:
+            init = unpack(probe["init"], namespace=namespace)
+            module = target(*init["args"], **init["kwargs"])
+            if kind == "init":
+                shapes = sorted([list(p.shape) for p in module.parameters()])
+                return {"output": pack({"parameter shapes": shapes, "parameters": sum(p.numel() for p in module.parameters())})}
+            _load_state(module, unpack(probe["state"], namespace=namespace))
+            module.train(bool(probe.get("training", True)))
+            call = unpack(probe["inputs"], namespace=namespace)
+            args, kwargs, needs_grad = call["args"], call["kwargs"], []
+            out = module(*args, **kwargs)
+    except Exception as err:  # noqa: BLE001 - a student's code may raise anything
+        return {"raised": type(err).__name__, "message": str(err)[:300]}
+    sig: dict = {}
+    try:
+        sig["output"] = pack(out, limit=limit)
+    except Unsupported as err:
+        sig["output_error"] = f"returned {type(out).__name__}, which the grader cannot read ({err})"[:300]
+    try:
+        sig["args_after"] = pack(module_state(module) if kind == "forward" else [args, kwargs], limit=limit)
+    except Unsupported:
+        pass
+    outs = [t for t in _tensor_leaves(out, []) if t.is_floating_point() and t.grad_fn is not None]
+    if needs_grad and outs:
+        try:
+            gen = torch.Generator().manual_seed(seed)
+            total = sum((o * torch.rand(o.shape, generator=gen, dtype=o.dtype).to(o.device)).sum() for o in outs)
+            grads = torch.autograd.grad(total, needs_grad, allow_unused=True)
+            sig["grads"] = pack([g for g in grads], limit=limit)
+        except Exception as err:  # noqa: BLE001
+            sig["grads_error"] = f"{type(err).__name__}: {err}"[:300]
+    return sig
+
+
+def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dict, dict]]:
+    """``(probe, reference signature)`` pairs from the recorded calls (reference process only)."""
+    import numpy as np
+
+    made = []
+    for name, calls in records.items():
+        by_key: dict[str, list] = {}
+        for call in calls:
+            by_key.setdefault(_shape_key(call), []).append(call)
+        chosen = [group[0] for group in by_key.values()]  # one per distinct shape first, then the rest
+        chosen += [c for group in by_key.values() for c in group[1:]]
+        kept = 0
+        for k, call in enumerate(chosen):
+            if kept >= MAX_PROBES:
+                break
+            rng = np.random.default_rng([run_seed & 0xFFFFFFFF, k, sum(map(ord, name))])
+            probe = {"name": name, "kind": call["kind"], "seed": int(rng.integers(1, 2**31))}
+            for key in ("init", "state", "training"):
+                if key in call:
+                    probe[key] = call[key]
+            if "inputs" in call:
+                probe["inputs"] = redraw(call["inputs"], rng)
+            start = time.perf_counter()
+            first = observe(namespace, probe, probe["seed"])
+            took = time.perf_counter() - start
+            if "missing" in first or "output_error" in first:
+                continue
+            second = observe(namespace, probe, probe["seed"] + 1)
+            probe["mode"] = "values" if not compare(first, second, "values") else "skeleton"
+            probe["time_limit"] = round(max(5.0, 10 * took + 2), 1)
+            made.append((probe, first))
+            kept += 1
+            if took > 2.0:
+                break  # a slow function (a training loop): one probe is enough
+    return made
+
+
+# ------------------------------------------------------------------------------- verdicts (grader side)
+def _kind(v) -> str:
+    import numpy as np
+
+    if v is None:
+        return "None"
+    if isinstance(v, Tensor):
+        return "number" if v.values.size == 1 and v.values.ndim == 0 else "tensor"
+    if isinstance(v, np.ndarray):
+        return "array"
+    if isinstance(v, (bool, int, float, np.generic)):
+        return "number"
+    if isinstance(v, (list, tuple)):
+        return "sequence"
+    if isinstance(v, dict):
+        return "dict"
+    if isinstance(v, ModuleState):
+        return "module"
+    if isinstance(v, GeneratorState):
+        return "generator"
+    return type(v).__name__
+
+
+_NAMES = {"tensor": "a torch.Tensor", "array": "a NumPy array", "number": "a number", "None": "None",
+          "sequence": "a list or tuple", "dict": "a dict", "module": "an nn.Module", "generator": "a torch.Generator"}
+
+
+def _values(v):
+    import numpy as np
+
+    if isinstance(v, Tensor):
+        return v.values
+    return np.asarray(v)
+
+
+def _close(a, b) -> tuple[int, int]:
+    """(number of elements that differ, total) between two numeric arrays of one shape."""
+    import numpy as np
+
+    a, b = np.asarray(a, dtype=np.float64).reshape(-1), np.asarray(b, dtype=np.float64).reshape(-1)
+    finite = a[np.isfinite(a)]
+    scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+    ok = np.isclose(a, b, rtol=RTOL, atol=ATOL + 1e-4 * scale, equal_nan=True) | ((a == b) & ~np.isfinite(a))
+    return int(np.sum(~ok)), int(a.size)
+
+
+def diff(ref, got, mode: str, what: str) -> str:
+    """'' if ``got`` behaves like ``ref`` (both unpacked on the grader's side), else what differs."""
+    import numpy as np
+
+    kr, kg = _kind(ref), _kind(got)
+    if kr == "number" and kg in ("tensor", "array") and _values(got).size == 1:
+        kg = "number"
+    if kr != kg:
+        return f"{what} is {_NAMES.get(kg, kg)} where {_NAMES.get(kr, kr)} is expected"
+    if kr in ("tensor", "array"):
+        a, b = _values(ref), _values(got)
+        if a.shape != b.shape:
+            return f"{what} has shape {tuple(b.shape)}, expected {tuple(a.shape)}"
+        if kr == "tensor":
+            if a.dtype != b.dtype:
+                return f"{what} has dtype {_torch_dtype(b.dtype)}, expected {_torch_dtype(a.dtype)}"
+            if ref.device != got.device:
+                return f"{what} is on {got.device}, expected {ref.device} (the device of the inputs)"
+            if ref.requires_grad and not got.requires_grad:
+                return f"{what} is cut off from autograd (detached, or computed with NumPy / .item())"
+        elif a.dtype.kind != b.dtype.kind:
+            return f"{what} has dtype {b.dtype}, expected {a.dtype}"
+        if mode == "values":
+            bad, total = _close(a, b)
+            if bad:
+                return f"{what} has wrong values ({bad} of {total} elements differ)"
+        return ""
+    if kr == "number":
+        if mode == "values" and _close(_values(ref), _values(got))[0]:
+            return f"{what} is wrong"
+        return ""
+    if kr == "sequence":
+        if len(ref) != len(got):
+            return f"{what} has {len(got)} items, expected {len(ref)}"
+        for i, (a, b) in enumerate(zip(ref, got)):
+            why = diff(a, b, mode, f"item {i} of {what}")
+            if why:
+                return why
+        return ""
+    if kr == "dict":
+        if set(ref) != set(got):
+            missing, extra = sorted(set(ref) - set(got)), sorted(set(got) - set(ref))
+            return f"{what} has keys {sorted(got)}" + (f" (missing {missing})" if missing else "") + (f" (unexpected {extra})" if extra else "")
+        for k in ref:
+            why = diff(ref[k], got[k], mode, f"{what}[{k!r}]")
+            if why:
+                return why
+        return ""
+    if kr == "module":
+        return _module_diff(ref, got, mode, what)
+    if kr == "generator" or kr == "None":
+        return ""
+    return "" if ref == got else f"{what} is {got!r}"
+
+
+def _torch_dtype(np_dtype) -> str:
+    import numpy as np
+
+    names = {np.dtype("float32"): "torch.float32", np.dtype("float64"): "torch.float64", np.dtype("int64"): "torch.int64",
+             np.dtype("int32"): "torch.int32", np.dtype("bool"): "torch.bool", np.dtype("float16"): "torch.float16",
+             np.dtype("uint8"): "torch.uint8"}
+    return names.get(np.dtype(np_dtype), str(np_dtype))
+
+
+def _module_diff(ref: ModuleState, got: ModuleState, mode: str, what: str) -> str:
+    for part in ("params", "buffers"):
+        a, b = getattr(ref, part), getattr(got, part)
+        pairs = [(k, a[k], b[k]) for k in a] if set(a) == set(b) else (
+            [(k, x, y) for k, x, y in zip(a, a.values(), b.values())] if len(a) == len(b) else None)
+        if pairs is None:
+            return f"{what} has {len(b)} {'parameters' if part == 'params' else 'buffers'}, expected {len(a)}"
+        for k, x, y in pairs:
+            if part == "params" and x.requires_grad != y.requires_grad:
+                return f"{what}: parameter {k} has requires_grad={y.requires_grad}, expected {x.requires_grad}"
+            why = diff(x, y, mode, f"{what}: {k}")
+            if why:
+                return why
+            if part == "params" and mode == "values" and (x.grad is None) != (y.grad is None):
+                return f"{what}: parameter {k} {'has no' if y.grad is None else 'has a'} gradient, expected {'one' if x.grad is not None else 'none'}"
+    ta, tb = list(ref.training.values()), list(got.training.values())
+    if ta and tb and ta[0] != tb[0]:
+        return f"{what} is left in {'training' if tb[0] else 'eval'} mode, expected {'training' if ta[0] else 'eval'} mode"
+    return ""
+
+
+def compare(ref: dict, got, mode: str = "values") -> str:
+    """'' if the student's signature ``got`` matches the reference signature ``ref``, else why not.
+    Both are packed data; ``got`` is untrusted and is decoded with the data-only codec."""
+    if not isinstance(got, dict):
+        return "no result came back"
+    if got.get("missing"):
+        return "the function or class is not defined when its tests run"
+    try:
+        if "raised" in ref:
+            if "raised" in got:
+                return "" if got["raised"] == ref["raised"] else f"it raises {str(got['raised'])[:60]} where {ref['raised']} is expected"
+            return f"it returns a value where it should raise {ref['raised']}"
+        if "raised" in got:
+            return f"it raises {str(got['raised'])[:60]}: {str(got.get('message', ''))[:200]}"
+        if "output_error" in got:
+            return str(got["output_error"])[:300]
+        if "output" not in got:
+            return "no result came back"
+        why = diff(unpack(ref["output"]), unpack(got["output"]), mode, "the result")
+        if why:
+            return why
+        if "args_after" in ref:
+            if "args_after" not in got:
+                return "its arguments could not be read after the call"
+            why = diff(unpack(ref["args_after"]), unpack(got["args_after"]), mode, "an argument after the call")
+            if why:
+                return why + " (is an argument changed in place, or not updated where it should be?)"
+        if "grads" in ref:
+            if "grads" not in got:
+                return "autograd cannot differentiate the result with respect to the inputs (detached, or computed with NumPy?)"
+            why = diff(unpack(ref["grads"]), unpack(got["grads"]), mode, "the gradient autograd gives")
+            if why:
+                return why
+    except (ChannelError, KeyError, TypeError, ValueError) as err:
+        return f"the result could not be read ({type(err).__name__})"
+    return ""
