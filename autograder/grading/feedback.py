@@ -6,6 +6,7 @@ says why.
 from __future__ import annotations
 
 import html
+import re
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -71,7 +72,8 @@ def publish(results: list[StudentResult], lab: str, made: Path, dest: Path, fres
                 text = sanitize_feedback_html(page.read_text(encoding="utf-8"))
                 block = _header(r)
                 if block:
-                    text = text.replace("<body>", "<body>" + block, 1) if "<body>" in text else block + text
+                    at = re.search(r"<body[^>]*>", text)
+                    text = text[:at.end()] + block + text[at.end():] if at else block + text
                 (target / page.name).write_text(text, encoding="utf-8")
         else:
             _fallback(target, lab, r)

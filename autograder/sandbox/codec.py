@@ -51,15 +51,32 @@ class Inputs:
     ``callable_name(fn)`` gives the notebook name a callable argument can be looked up by in the sandbox
     (or ``None``), ``module_ok(m)`` says whether a module's classes can be rebuilt there."""
 
-    def __init__(self, callable_name=None, module_ok=None):
+    def __init__(self, callable_name=None, module_ok=None, scratch: str | None = None):
         self.callable_name = callable_name or (lambda fn: None)
         self.module_ok = module_ok or (lambda m: False)
+        self.scratch = scratch  # paths under this folder are files of the call: sent by content, rebuilt in a fresh folder
+        self.objects: list = []  # modules and optimizers, pickled together so that shared parameters stay shared
+
+    def pack(self, value, limit: int):
+        """``value`` packed for a sandbox; modules and optimizers travel in one pickle next to it."""
+        self.objects = []
+        packed = pack(value, limit=limit, inputs=self)
+        if not self.objects:
+            return packed
+        torch = _torch()
+        buf = io.BytesIO()
+        torch.save(self.objects, buf)
+        if buf.tell() > limit:
+            _too_big(buf.tell())
+        return {"$with_objects": base64.b64encode(buf.getvalue()).decode("ascii"), "value": packed}
 
 
 def pack(value, *, limit: int = 2**20, inputs: Inputs | None = None, _depth: int = 0):
     """``value`` as JSON-able data; :class:`Unsupported` if it is not data or exceeds ``limit`` bytes."""
     if _depth > 20:
         raise Unsupported("nested too deeply")
+    if inputs is not None and isinstance(value, str) and inputs.scratch and value.startswith(inputs.scratch.rstrip("/") + "/"):
+        return _path(value, inputs.scratch, limit)
     if value is None or isinstance(value, (bool, str)):
         return value if not isinstance(value, str) or len(value) <= limit else _too_big(len(value))
     if isinstance(value, int):
@@ -75,6 +92,10 @@ def pack(value, *, limit: int = 2**20, inputs: Inputs | None = None, _depth: int
             raise Unsupported("dict with non-string keys")
         return {"$dict": {k: pack(v, **sub) for k, v in value.items()}}
     kind = type(value).__module__.split(".")[0]
+    if inputs is not None and kind != "torch" and "torch" in __import__("sys").modules:
+        torch = _torch()
+        if isinstance(value, (torch.nn.Module, torch.optim.Optimizer, torch.Tensor)):
+            kind = "torch"  # a subclass defined in the notebook
     if kind == "torch":
         torch = _torch()
         if isinstance(value, torch.dtype):
@@ -85,15 +106,19 @@ def pack(value, *, limit: int = 2**20, inputs: Inputs | None = None, _depth: int
             return {"$generator": _array(value.get_state().numpy(), limit), "device": str(value.device)}
         if isinstance(value, torch.Tensor):
             return _tensor(value, limit)
-        if isinstance(value, torch.nn.Module):
+        if isinstance(value, (torch.nn.Module, torch.optim.Optimizer)):
             if inputs is not None:
-                if not inputs.module_ok(value):
+                if isinstance(value, torch.nn.Module) and not inputs.module_ok(value):
                     raise Unsupported(f"a {type(value).__name__} whose classes the sandbox cannot rebuild")
-                buf = io.BytesIO()
-                torch.save(value, buf)
-                if buf.tell() > limit:
-                    _too_big(buf.tell())
-                return {"$module_pickle": base64.b64encode(buf.getvalue()).decode("ascii")}
+                if isinstance(value, torch.optim.Optimizer) and not type(value).__module__.startswith("torch.optim"):
+                    raise Unsupported(f"an optimizer of class {type(value).__name__}")
+                for k, obj in enumerate(inputs.objects):
+                    if obj is value:
+                        return {"$obj": k}
+                inputs.objects.append(value)
+                return {"$obj": len(inputs.objects) - 1}
+            if isinstance(value, torch.optim.Optimizer):
+                return optimizer_state(value, limit)
             return module_state(value, limit)
     if kind == "numpy":
         np = _np()
@@ -103,20 +128,11 @@ def pack(value, *, limit: int = 2**20, inputs: Inputs | None = None, _depth: int
             return {"$ndarray": _array(value, limit), "strides": list(value.strides)}
         if isinstance(value, np.generic):
             return {"$npscalar": _array(np.asarray(value), limit)}
-    if isinstance(value, type) and _is_module_class(value) and inputs is None:
-        return {"$class": value.__qualname__}
     if inputs is not None and callable(value):
         name = inputs.callable_name(value)
         if name:
             return {"$ns": name}
     raise Unsupported(f"{type(value).__name__} is not plain data")
-
-
-def _is_module_class(cls) -> bool:
-    try:
-        return issubclass(cls, _torch().nn.Module)
-    except TypeError:
-        return False
 
 
 def _tensor(value, limit: int) -> dict:
@@ -130,6 +146,28 @@ def _tensor(value, limit: int) -> dict:
     if grad is not None and grad.layout == torch.strided:
         out["grad"] = _array(grad.detach().to("cpu").contiguous().numpy(), limit)
     return out
+
+
+def _path(value: str, scratch: str, limit: int) -> dict:
+    """A file path of the call: its name, and its content if the file exists (an instructor-made file)."""
+    import os
+
+    rel = os.path.relpath(value, scratch)
+    out = {"$path": os.path.basename(rel)}
+    if os.path.isfile(value):
+        if os.path.getsize(value) > limit:
+            _too_big(os.path.getsize(value))
+        with open(value, "rb") as f:
+            out["content"] = base64.b64encode(f.read()).decode("ascii")
+    return out
+
+
+def optimizer_state(optimizer, limit: int = 2**22) -> dict:
+    """A ``torch.optim`` optimizer as data: its class, hyper-parameters and per-parameter state."""
+    sd = optimizer.state_dict()
+    groups = [{k: v for k, v in g.items() if k != "params" and isinstance(v, (int, float, bool, tuple, type(None)))} for g in sd["param_groups"]]
+    state = {str(k): {name: v for name, v in st.items()} for k, st in sd["state"].items()}
+    return {"$optimizer": type(optimizer).__name__, "param_groups": pack(groups, limit=limit), "state": pack(state, limit=limit)}
 
 
 def module_state(module, limit: int = 2**22) -> dict:
@@ -146,7 +184,7 @@ def _too_big(n):
 
 def _array(array, limit: int) -> dict:
     np = _np()
-    array = np.ascontiguousarray(array)
+    array = np.ascontiguousarray(array) if array.ndim else np.array(array)  # (ascontiguousarray makes 0-d arrays 1-d)
     if array.nbytes > limit:
         _too_big(array.nbytes)
     return {"dtype": array.dtype.str, "shape": list(array.shape), "data": base64.b64encode(array.tobytes()).decode("ascii")}
@@ -198,7 +236,14 @@ class GeneratorState:
         self.device = str(d.get("device", "cpu"))
 
 
-def unpack(data, *, namespace: dict | None = None, _depth: int = 0):
+class OptimizerState:
+    def __init__(self, d: dict):
+        self.cls = str(d["$optimizer"])
+        self.param_groups = unpack(d.get("param_groups", []))
+        self.state = unpack(d.get("state", {"$dict": {}}))
+
+
+def unpack(data, *, namespace: dict | None = None, _depth: int = 0, _objects: list | None = None):
     """Inverse of :func:`pack`. Without ``namespace`` (the grader's side) tensors come back as
     :class:`Tensor`, modules as :class:`ModuleState`, and anything that would run code is refused with
     :class:`ChannelError`. With ``namespace`` (inside the sandbox: the notebook's globals) tensors, arrays,
@@ -210,7 +255,7 @@ def unpack(data, *, namespace: dict | None = None, _depth: int = 0):
         return data
     if isinstance(data, int):
         return data
-    sub = dict(namespace=namespace, _depth=_depth + 1)
+    sub = dict(namespace=namespace, _depth=_depth + 1, _objects=_objects)
     if isinstance(data, list):
         return [unpack(v, **sub) for v in data]
     if isinstance(data, dict) and len(data) >= 1:
@@ -253,10 +298,15 @@ def unpack(data, *, namespace: dict | None = None, _depth: int = 0):
             if live:
                 raise ChannelError("module state where a module was expected")
             return ModuleState(data, _depth)
-        if "$class" in data:
-            return ("class", str(data["$class"]))
-        if "$module_pickle" in data and live:
-            return _load_module(base64.b64decode(data["$module_pickle"]), namespace)
+        if "$optimizer" in data and not live:
+            return OptimizerState(data)
+        if "$with_objects" in data and live:
+            objects = _load_objects(base64.b64decode(data["$with_objects"]), namespace)
+            return unpack(data["value"], namespace=namespace, _depth=_depth + 1, _objects=objects)
+        if "$obj" in data and live and _objects is not None:
+            return _objects[int(data["$obj"])]
+        if "$path" in data and live:
+            return _rebuild_path(data)
         if "$ns" in data and live:
             name = str(data["$ns"])
             if name not in namespace:
@@ -265,20 +315,36 @@ def unpack(data, *, namespace: dict | None = None, _depth: int = 0):
     raise ChannelError(f"unexpected value in the channel: {str(data)[:80]!r}")
 
 
-def _load_module(raw: bytes, namespace: dict):
-    """Unpickle an instructor-built module inside the sandbox; classes defined in the notebook come from its namespace."""
+PROBE_FOLDERS: list[str] = []  # folders made for the files of the current probe (inside the sandbox)
+
+
+def _rebuild_path(data: dict) -> str:
+    import os
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="probe-")
+    PROBE_FOLDERS.append(folder)
+    path = os.path.join(folder, os.path.basename(str(data["$path"])) or "file")
+    if "content" in data:
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(data["content"]))
+    return path
+
+
+def _load_objects(raw: bytes, namespace: dict):
+    """Unpickle instructor-built modules and optimizers inside the sandbox; classes the notebook defines come from its namespace."""
     import pickle
 
     torch = _torch()
 
-    class Unpickler(pickle.Unpickler):
+    class NotebookUnpickler(pickle.Unpickler):
         def find_class(self, module, name):
             if module == "__main__" and name in namespace:
                 return namespace[name]
             return super().find_class(module, name)
 
     class PickleModule:
-        Unpickler = Unpickler
+        Unpickler = NotebookUnpickler
         load = staticmethod(pickle.load)
 
     return torch.load(io.BytesIO(raw), weights_only=False, pickle_module=PickleModule)

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import time
 
-from .codec import ChannelError, GeneratorState, Inputs, ModuleState, Tensor, Unsupported, module_state, pack, unpack
+from . import codec
+from .codec import ChannelError, GeneratorState, Inputs, ModuleState, OptimizerState, Tensor, Unsupported, module_state, pack, unpack
 
-MAX_RECORDS = 12  # calls recorded per answer name
-MAX_PROBES = 4  # probes kept per answer name
+MAX_RECORDS = 16  # calls recorded per answer name
+MAX_ITEMS = 10_000  # items kept of a generator's output
+MAX_PROBES = 8  # probes kept per answer name
 RECORD_LIMIT = 2**20  # bytes per recorded value
 RTOL, ATOL = 1e-3, 1e-5
 
@@ -35,13 +37,15 @@ RTOL, ATOL = 1e-3, 1e-5
 class Recorder:
     """Wraps the reference's answers so that the calls the tests make are recorded (reference process only)."""
 
-    def __init__(self, namespace: dict, visible: set[str]):
-        self.ns, self.visible = namespace, set(visible)
+    def __init__(self, namespace: dict, visible: set[str], seed: int = 0):
+        import os
+
+        self.ns, self.visible, self.seed = namespace, set(visible), seed
         self.records: dict[str, list[dict]] = {}
         self.keys: dict[str, set] = {}
         self.depth = 0
         self.inits = {}
-        self.codec = Inputs(callable_name=self._callable_name, module_ok=self._module_ok)
+        self.codec = Inputs(callable_name=self._callable_name, module_ok=self._module_ok, scratch=os.environ.get("TMPDIR"))
 
     def _callable_name(self, fn):
         for name in self.visible:
@@ -64,7 +68,12 @@ class Recorder:
             calls.append(record)
 
     def _pack(self, value):
-        return pack(value, limit=RECORD_LIMIT, inputs=self.codec)
+        try:
+            return self.codec.pack(value, RECORD_LIMIT)
+        except Unsupported as err:
+            if "size limit" not in str(err):
+                raise
+        return self.codec.pack(_subsample(value, self.seed), RECORD_LIMIT)
 
     def wrap_function(self, name: str, fn):
         import functools
@@ -73,16 +82,24 @@ class Recorder:
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            record = None
             if recorder.depth == 0:
                 try:
-                    recorder._add(name, {"kind": "call", "inputs": recorder._pack({"args": list(args), "kwargs": kwargs})})
+                    record = {"kind": "call", "inputs": recorder._pack({"args": list(args), "kwargs": kwargs})}
                 except (Unsupported, ValueError, TypeError, RuntimeError):
-                    pass
+                    record = None
             recorder.depth += 1
             try:
-                return fn(*args, **kwargs)
+                out = fn(*args, **kwargs)
+            except Exception as err:
+                if record is not None:  # a test that expects an error: the probe expects it too
+                    recorder._add(name, {**record, "raised": type(err).__name__})
+                raise
             finally:
                 recorder.depth -= 1
+            if record is not None:
+                recorder._add(name, record)
+            return out
 
         return wrapper
 
@@ -127,6 +144,32 @@ class Recorder:
         cls.__init__, cls.forward = __init__, forward_
 
 
+def _subsample(call: dict, seed: int, limit: int = RECORD_LIMIT) -> dict:
+    """A call on a big dataset, cut down to a random subset of its examples: every tensor or array argument
+    with the largest leading dimension N keeps the same ``rows`` rows (chosen afresh for each run)."""
+    import numpy as np
+    import torch
+
+    leaves = [v for v in [*call["args"], *call["kwargs"].values()] if isinstance(v, (torch.Tensor, np.ndarray)) and v.ndim]
+    if not leaves:
+        return call
+    n = max(v.shape[0] for v in leaves)
+    row_bytes = sum((v.element_size() * v.numel() if isinstance(v, torch.Tensor) else v.nbytes) // max(1, v.shape[0]) for v in leaves if v.shape[0] == n)
+    rows = int(min(512, max(16, (limit // 2) // max(1, row_bytes))))
+    if n <= rows:
+        return call
+    idx = np.sort(np.random.default_rng(seed).choice(n, rows, replace=False))
+
+    def cut(v):
+        if isinstance(v, torch.Tensor) and v.ndim and v.shape[0] == n:
+            return v[torch.as_tensor(idx, device=v.device)].clone()
+        if isinstance(v, np.ndarray) and v.ndim and v.shape[0] == n:
+            return v[idx].copy()
+        return v
+
+    return {"args": [cut(v) for v in call["args"]], "kwargs": {k: cut(v) for k, v in call["kwargs"].items()}}
+
+
 # --------------------------------------------------------------------------------------- redrawing inputs
 def redraw(data, rng):
     """A copy of packed ``data`` with its floating-point tensors and arrays redrawn within their domain."""
@@ -160,6 +203,24 @@ def redraw(data, rng):
     return walk(data)
 
 
+def _dtypes(record: dict) -> set:
+    found = set()
+
+    def walk(v):
+        if isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for key in ("$tensor", "$ndarray"):
+                if key in v:
+                    found.add((key, v[key]["dtype"], bool(v.get("requires_grad"))))
+                    return
+            for x in v.values():
+                walk(x)
+    walk(record.get("inputs"))
+    return found
+
+
 def _shape_key(record: dict) -> str:
     """What distinguishes two recorded calls for coverage: the shapes and scalar values of their inputs."""
     def walk(v):
@@ -168,7 +229,7 @@ def _shape_key(record: dict) -> str:
         if isinstance(v, dict):
             for key in ("$tensor", "$ndarray"):
                 if key in v:
-                    return (key, tuple(v[key]["shape"]), v[key]["dtype"])
+                    return (key, tuple(v[key]["shape"]), v[key]["dtype"], bool(v.get("requires_grad")))
             return {k: walk(x) for k, x in v.items() if k not in ("state",)}
         return v
     return repr(walk({k: record.get(k) for k in ("kind", "init", "inputs")}))
@@ -200,6 +261,49 @@ def _tensor_leaves(value, out):
     return out
 
 
+def _memory(v):
+    """(start, end) of the memory a tensor or array's data occupies, or None."""
+    import numpy as np
+    import torch
+
+    try:
+        if isinstance(v, torch.Tensor) and v.layout == torch.strided:
+            start = v.untyped_storage().data_ptr()
+            return (start, start + v.untyped_storage().nbytes()) if v.untyped_storage().nbytes() else None
+        if isinstance(v, np.ndarray) and v.nbytes:
+            base = v
+            while isinstance(base.base, np.ndarray):
+                base = base.base
+            start = base.__array_interface__["data"][0]
+            return start, start + base.nbytes
+    except Exception:  # noqa: BLE001
+        return None
+    return None
+
+
+def _aliases(inputs, out) -> list[int]:
+    """For every tensor or array in the output: 1 if it shares memory with an input (a view, or the input itself)."""
+    import numpy as np
+
+    def leaves(v, acc):
+        if isinstance(v, (list, tuple)):
+            for x in v:
+                leaves(x, acc)
+        elif isinstance(v, dict):
+            for x in v.values():
+                leaves(x, acc)
+        elif _memory(v) is not None or isinstance(v, np.ndarray) or type(v).__name__ == "Tensor":
+            acc.append(v)
+        return acc
+
+    spans = [m for m in (_memory(v) for v in leaves(inputs, [])) if m]
+    flags = []
+    for o in leaves(out, []):
+        m = _memory(o)
+        flags.append(int(bool(m) and any(m[0] < b and a < m[1] for a, b in spans)))
+    return flags
+
+
 def _load_state(module, state: dict) -> None:
     """Load ``state`` by name; if the names differ, by order where every shape agrees."""
     own = module.state_dict()
@@ -219,6 +323,7 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     target = namespace.get(probe["name"])
     if target is None:
         return {"missing": True}
+    codec.PROBE_FOLDERS.clear()
     limit = 2**22
     kind = probe["kind"]
     try:
@@ -239,9 +344,18 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
             call = unpack(probe["inputs"], namespace=namespace)
             args, kwargs, needs_grad = call["args"], call["kwargs"], []
             out = module(*args, **kwargs)
+        if hasattr(out, "__next__") and hasattr(out, "__iter__") and not isinstance(out, (torch.Tensor, str, bytes)):
+            import itertools
+
+            out = list(itertools.islice(out, MAX_ITEMS + 1))  # a generator: its items, drained to a bounded length
     except Exception as err:  # noqa: BLE001 - a student's code may raise anything
         return {"raised": type(err).__name__, "message": str(err)[:300]}
     sig: dict = {}
+    if kind == "call":
+        sig["aliases"] = _aliases([args, kwargs], out)
+    files = _probe_files()
+    if files is not None:
+        sig["files"] = files
     try:
         sig["output"] = pack(out, limit=limit)
     except Unsupported as err:
@@ -262,6 +376,27 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     return sig
 
 
+def _probe_files():
+    """The files the call left in its probe folders, read back *inside the sandbox* as data (torch files with
+    ``weights_only=True``, so no code runs), or None if the call had no file arguments."""
+    import os
+
+    import torch
+
+    if not codec.PROBE_FOLDERS:
+        return None
+    found = {}
+    for folder in codec.PROBE_FOLDERS:
+        for name in sorted(os.listdir(folder))[:8]:
+            path = os.path.join(folder, name)
+            try:
+                found[name] = pack(torch.load(path, map_location="cpu", weights_only=True), limit=2**22)
+            except Exception as err:  # noqa: BLE001
+                found[name] = {"$dict": {"unreadable": f"{type(err).__name__}"}}
+    codec.PROBE_FOLDERS.clear()
+    return found
+
+
 def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dict, dict]]:
     """``(probe, reference signature)`` pairs from the recorded calls (reference process only)."""
     import numpy as np
@@ -271,8 +406,13 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
         by_key: dict[str, list] = {}
         for call in calls:
             by_key.setdefault(_shape_key(call), []).append(call)
-        chosen = [group[0] for group in by_key.values()]  # one per distinct shape first, then the rest
-        chosen += [c for group in by_key.values() for c in group[1:]]
+        firsts = [group[0] for group in by_key.values()]  # one per distinct shape first, new dtypes first of all
+        seen_dtypes, chosen, later = set(), [], []
+        for call in firsts:
+            dtypes = _dtypes(call)
+            (later if dtypes <= seen_dtypes else chosen).append(call)
+            seen_dtypes |= dtypes
+        chosen += later + [c for group in by_key.values() for c in group[1:]]
         kept = 0
         for k, call in enumerate(chosen):
             if kept >= MAX_PROBES:
@@ -287,9 +427,11 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
             start = time.perf_counter()
             first = observe(namespace, probe, probe["seed"])
             took = time.perf_counter() - start
-            if "missing" in first or "output_error" in first:
-                continue
-            second = observe(namespace, probe, probe["seed"] + 1)
+            if "missing" in first or "output_error" in first or first.get("raised") != call.get("raised"):
+                continue  # the redrawn inputs made the reference fail where the tests' own call did not (or the reverse)
+            second = observe(namespace, probe, probe["seed"])
+            # same seed, same result: compared by value (the tests prescribe the order of random draws, as
+            # their seeded reference computations do); otherwise only the skeleton (kinds, shapes, dtypes)
             probe["mode"] = "values" if not compare(first, second, "values") else "skeleton"
             probe["time_limit"] = round(max(5.0, 10 * took + 2), 1)
             made.append((probe, first))
@@ -319,11 +461,14 @@ def _kind(v) -> str:
         return "module"
     if isinstance(v, GeneratorState):
         return "generator"
+    if isinstance(v, OptimizerState):
+        return "optimizer"
     return type(v).__name__
 
 
 _NAMES = {"tensor": "a torch.Tensor", "array": "a NumPy array", "number": "a number", "None": "None",
-          "sequence": "a list or tuple", "dict": "a dict", "module": "an nn.Module", "generator": "a torch.Generator"}
+          "sequence": "a list or tuple", "dict": "a dict", "module": "an nn.Module", "generator": "a torch.Generator",
+          "optimizer": "a torch optimizer"}
 
 
 def _values(v):
@@ -350,8 +495,6 @@ def diff(ref, got, mode: str, what: str) -> str:
     import numpy as np
 
     kr, kg = _kind(ref), _kind(got)
-    if kr == "number" and kg in ("tensor", "array") and _values(got).size == 1:
-        kg = "number"
     if kr != kg:
         return f"{what} is {_NAMES.get(kg, kg)} where {_NAMES.get(kr, kr)} is expected"
     if kr in ("tensor", "array"):
@@ -365,6 +508,8 @@ def diff(ref, got, mode: str, what: str) -> str:
                 return f"{what} is on {got.device}, expected {ref.device} (the device of the inputs)"
             if ref.requires_grad and not got.requires_grad:
                 return f"{what} is cut off from autograd (detached, or computed with NumPy / .item())"
+            if _contiguous(ref) and not _contiguous(got):
+                return f"{what} is not contiguous in memory (a permuted or transposed view); call .contiguous() on it"
         elif a.dtype.kind != b.dtype.kind:
             return f"{what} has dtype {b.dtype}, expected {a.dtype}"
         if mode == "values":
@@ -395,9 +540,20 @@ def diff(ref, got, mode: str, what: str) -> str:
         return ""
     if kr == "module":
         return _module_diff(ref, got, mode, what)
+    if kr == "optimizer":
+        return diff(ref.param_groups, got.param_groups, mode, f"{what} (optimizer settings)") or diff(ref.state, got.state, mode, f"{what} (optimizer state)")
     if kr == "generator" or kr == "None":
         return ""
     return "" if ref == got else f"{what} is {got!r}"
+
+
+def _contiguous(t: Tensor) -> bool:
+    expected, step = [], 1
+    for size in reversed(t.values.shape):
+        expected.append(step)
+        step *= max(size, 1)
+    dims = [(s, e) for s, e, n in zip(t.strides, reversed(expected), t.values.shape) if n > 1]
+    return all(s == e for s, e in dims)
 
 
 def _torch_dtype(np_dtype) -> str:
@@ -457,6 +613,15 @@ def compare(ref: dict, got, mode: str = "values") -> str:
             why = diff(unpack(ref["args_after"]), unpack(got["args_after"]), mode, "an argument after the call")
             if why:
                 return why + " (is an argument changed in place, or not updated where it should be?)"
+        ra, ga = ref.get("aliases"), got.get("aliases")
+        if isinstance(ra, list) and isinstance(ga, list) and len(ra) == len(ga) and ra != ga:
+            k = next(i for i, (a, b) in enumerate(zip(ra, ga)) if a != b)
+            return ("the result shares memory with an input (a view, or the input itself): return a new tensor or array"
+                    if ga[k] else "the result should be the input itself, updated in place, not a new tensor or array")
+        if "files" in ref:
+            why = diff(unpack(ref["files"]), unpack(got.get("files", {"$dict": {}})), mode, "the files it writes")
+            if why:
+                return why
         if "grads" in ref:
             if "grads" not in got:
                 return "autograd cannot differentiate the result with respect to the inputs (detached, or computed with NumPy?)"

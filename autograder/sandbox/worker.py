@@ -238,8 +238,17 @@ def _child(shell, job_fd: int, result_fd: int) -> None:
     _limit(resource.RLIMIT_NOFILE, 256)
     _limit(resource.RLIMIT_CORE, 0)
 
+    execute(shell, job, lambda frame: write_frame(out, frame))
+
+
+def execute(shell, job: dict, emit) -> None:
+    """Run a job's cells in ``shell`` and answer its probes; every message goes to ``emit`` (a frame each).
+    Shared by the sandboxed child and the suite's probe audit (tests/probe_audit.py)."""
+    from . import probes as P
+
     import builtins
 
+    limits = job.get("limits", {})
     builtins.input = _no_input
     current = [None]
     _install_hooks(shell, current)
@@ -252,7 +261,7 @@ def _child(shell, job_fd: int, result_fd: int) -> None:
 
     timer = [timeout]
     signal.signal(signal.SIGALRM, on_alarm)
-    recorder = P.Recorder(shell.user_ns, set(job.get("visible", ()))) if job.get("record") else None
+    recorder = P.Recorder(shell.user_ns, set(job.get("visible", ())), int(job.get("seed", 0))) if job.get("record") else None
     for cell in job["cells"]:
         shell.execution_count = shell.execution_count or 1
         cap = Capture(shell.execution_count)
@@ -275,20 +284,23 @@ def _child(shell, job_fd: int, result_fd: int) -> None:
                     recorder.wrap_class(name, obj)
                 elif callable(obj) and type(obj).__name__ == "function":
                     shell.user_ns[name] = recorder.wrap_function(name, obj)
-        write_frame(out, {"op": "cell", "index": cell["index"], "outputs": cap.finish(), "execution_count": cap.execution_count})
-        _answer_probes(shell, cell.get("probes", ()), out, current, timer)
+        emit({"op": "cell", "index": cell["index"], "outputs": cap.finish(), "execution_count": cap.execution_count})
+        answer_probes(shell, cell.get("probes", ()), emit, current, timer)
     signal.setitimer(signal.ITIMER_REAL, 0)
     if recorder is not None:
         sys.stdout, sys.stderr = _Stream([None], "stdout"), _Stream([None], "stderr")
+        recorder.depth += 1  # the probes' own calls are not recorded
         for probe, signature in P.make_probes(shell.user_ns, recorder.records, int(job.get("seed", 0))):
-            write_frame(out, {"op": "reference_probe", "probe": probe, "signature": signature})
-    write_frame(out, {"op": "done"})
+            emit({"op": "reference_probe", "probe": probe, "signature": signature})
+    emit({"op": "done"})
 
 
-def _answer_probes(shell, probes, out, current, timer) -> None:
+def answer_probes(shell, probes, emit, current=None, timer=None) -> None:
     """The student's behaviour on the grader's probe inputs; what the code prints meanwhile is dropped."""
     from . import probes as P
-    from .codec import write_frame
+    from .codec import encode_frame
+
+    current, timer = current if current is not None else [None], timer if timer is not None else [10.0]
 
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Stream([None], "stdout"), _Stream([None], "stderr")
@@ -309,10 +321,12 @@ def _answer_probes(shell, probes, out, current, timer) -> None:
                     sig = {"raised": type(err).__name__, "message": str(err)[:300]}
                 finally:
                     signal.setitimer(signal.ITIMER_REAL, 0)
+            frame = {"op": "probe", "id": probe["id"], "signature": sig}
             try:
-                write_frame(out, {"op": "probe", "id": probe["id"], "signature": sig})
+                encode_frame(frame)
             except ValueError:
-                write_frame(out, {"op": "probe", "id": probe["id"], "signature": {"output_error": "the result is larger than the grader accepts"}})
+                frame["signature"] = {"output_error": "the result is larger than the grader accepts"}
+            emit(frame)
     finally:
         sys.stdout, sys.stderr = saved
         current[0] = None

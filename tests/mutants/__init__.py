@@ -33,6 +33,29 @@ class Mutant:
         return f"{self.answer}-{self.name}"
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """A correct answer written another way (loops, einsum, float64 inside...): must keep every point."""
+
+    answer: str
+    name: str
+    source: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.answer}-alt-{self.name}"
+
+
+def load_module(lab: str):
+    """The lab's mutant module (MUTANTS, and ALTERNATIVES where it has them)."""
+    import types
+
+    try:
+        return importlib.import_module(f"tests.mutants.{lab}")
+    except ModuleNotFoundError:
+        return types.SimpleNamespace(MUTANTS=[], ALTERNATIVES=[])
+
+
 def load(lab: str) -> list[Mutant]:
     try:
         module = importlib.import_module(f"tests.mutants.{lab}")

@@ -1,0 +1,93 @@
+"""Do the grader's probes reject every plausible wrong answer, and accept every correct one?
+
+``python -m tests.probe_audit LAB`` prints JSON: for each mutant of the lab (tests/mutants) and each correct
+alternative (``ALTERNATIVES`` in the same module, if any), the reason the grader's probes give, or '' if
+they accept it. The reference runs exactly as in a grading run (its own process, recording its tests'
+calls); the student side runs the released notebook with the reference's answers once, in this process,
+then swaps each mutant's answer cell in, answers that exercise's probes with the grader's own code
+(:func:`autograder.sandbox.worker.answer_probes`) and compares them with :func:`autograder.sandbox.probes.compare`,
+then puts the reference answer back.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def audit(lab: str) -> dict:
+    import nbformat
+
+    from autograder.course import LABS, fill_answers, solution_answers, source_notebook
+    from autograder.grading.plan import Plan
+    from autograder.sandbox import worker
+    from autograder.sandbox.host import Zygote
+    from autograder.sandbox.probes import compare
+    from autograder.sandbox.protocol import Limits
+    from tests import mutants as M
+
+    plan = Plan.build(source_notebook(lab), LABS / lab / f"{lab}.ipynb")
+    limits = Limits(cell_timeout=120.0)
+    ref = Zygote("audit", isolate=False)
+    try:
+        result = ref.run(plan.reference_job(limits, seed=12345), deadline=900)
+    finally:
+        ref.stop()
+    probes = [{**p, "id": k} for k, (p, _) in enumerate(result.reference)]
+    signatures = {k: s for k, (_, s) in enumerate(result.reference)}
+    answers = solution_answers(lab)
+    nb, _ = plan.assemble(fill_answers(nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4), answers))
+    os.chdir(tempfile.mkdtemp(prefix="probe-audit-"))
+    os.environ.setdefault("TMPDIR", os.getcwd())
+    shell = worker._prepare()
+    got: dict = {}
+
+    def emit(frame):
+        if frame.get("op") == "probe":
+            got[frame["id"]] = frame["signature"]
+
+    worker.execute(shell, plan.student_job(nb, probes, limits).to_wire(), emit)
+    by_exercise: dict[str, list] = {}
+    for p in probes:
+        by_exercise.setdefault(plan.owner[p["name"]], []).append(p)
+
+    def verdict(probe_list) -> str:
+        for p in probe_list:
+            why = compare(signatures[p["id"]], got.get(p["id"]), p.get("mode", "values"))
+            if why:
+                return f"{p['name']} ({p['kind']}): {why}"
+        return ""
+
+    out = {"lab": lab, "probes": len(probes), "exercises": sorted(by_exercise), "reference": verdict(probes),
+           "mutants": {}, "alternatives": {}}
+    module = M.load_module(lab)
+    candidates = [("mutants", m.id, m.answer, _answer_source(M.apply(M.lab_source(lab), m), m.answer)) for m in module.MUTANTS]
+    candidates += [("alternatives", a.id, a.answer, a.source) for a in getattr(module, "ALTERNATIVES", [])]
+    for group, name, gid, source in candidates:
+        got.clear()
+        shell.run_cell(source, store_history=False)
+        worker.answer_probes(shell, by_exercise.get(gid, []), emit)
+        out[group][name] = verdict(by_exercise.get(gid, [])) if by_exercise.get(gid) else "no probes for this exercise"
+        shell.run_cell(answers[gid], store_history=False)
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    return out
+
+
+def _answer_source(nb, gid: str) -> str:
+    from autograder.course import strip_solution_markers
+
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid and c.metadata["nbgrader"].get("solution"))
+    return strip_solution_markers(cell.source)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    result = audit(sys.argv[1])
+    target = sys.argv[2] if len(sys.argv) > 2 else None
+    text = json.dumps(result, indent=1)
+    if target:
+        Path(target).write_text(text)
+    else:
+        sys.__stdout__.write(text + "\n")
