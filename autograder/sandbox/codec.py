@@ -174,8 +174,26 @@ def module_state(module, limit: int = 2**22) -> dict:
     """An ``nn.Module`` as data: class name, train/eval flags, parameters (with requires_grad and grad), buffers."""
     params = {name: _tensor(p, limit) for name, p in module.named_parameters()}
     buffers = {name: _tensor(b, limit) for name, b in module.named_buffers()}
+    attrs = {}
+    for name, m in module.named_modules():
+        for key, value in vars(m).items():
+            if key.startswith("_") or key == "training" or not _plain(value):
+                continue
+            try:
+                attrs[f"{name}.{key}" if name else key] = pack(value, limit=2**16)
+            except Unsupported:
+                pass
     return {"$module": type(module).__qualname__, "training": {name or ".": bool(m.training) for name, m in module.named_modules()},
-            "params": params, "buffers": buffers}
+            "params": params, "buffers": buffers, "attrs": attrs}
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """Python data a module may keep as an attribute (a recording test module's log, a size, a flag)."""
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return True
+    if isinstance(value, (list, tuple)) and depth < 3 and len(value) <= 10_000:
+        return all(_plain(v, depth + 1) for v in value)
+    return False
 
 
 def _too_big(n):
@@ -217,6 +235,7 @@ class Tensor:
         self.device = str(d.get("device", "cpu"))
         self.requires_grad = bool(d.get("requires_grad"))
         self.strides = tuple(int(s) for s in d.get("strides", []))
+        self.grad_fn = bool(d.get("grad_fn"))
         self.grad = _unarray(d["grad"]) if isinstance(d.get("grad"), dict) else None
 
 
@@ -228,6 +247,7 @@ class ModuleState:
         self.training = {str(k): bool(v) for k, v in dict(d.get("training", {})).items()}
         self.params = {str(k): Tensor(v) for k, v in dict(d.get("params", {})).items()}
         self.buffers = {str(k): Tensor(v) for k, v in dict(d.get("buffers", {})).items()}
+        self.attrs = {str(k): unpack(v, _depth=depth + 1) for k, v in dict(d.get("attrs", {})).items()}
 
 
 class GeneratorState:
@@ -311,11 +331,29 @@ def unpack(data, *, namespace: dict | None = None, _depth: int = 0, _objects: li
             name = str(data["$ns"])
             if name not in namespace:
                 raise NameError(f"{name} is not defined in the notebook")
-            return namespace[name]
+            return _counted(name, namespace[name])
     raise ChannelError(f"unexpected value in the channel: {str(data)[:80]!r}")
 
 
 PROBE_FOLDERS: list[str] = []  # folders made for the files of the current probe (inside the sandbox)
+CALLBACKS: dict[str, int] = {}  # how often the current probe's function called each callable it was given
+
+
+def _counted(name: str, fn):
+    """A callable argument, counted: a function that should call it (and not its own copy) shows in the signature."""
+    import functools
+    import types
+
+    if not isinstance(fn, types.FunctionType):
+        return fn
+    CALLBACKS.setdefault(name, 0)
+
+    @functools.wraps(fn)
+    def counted(*args, **kwargs):
+        CALLBACKS[name] = CALLBACKS.get(name, 0) + 1
+        return fn(*args, **kwargs)
+
+    return counted
 
 
 def _rebuild_path(data: dict) -> str:

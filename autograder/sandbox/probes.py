@@ -30,7 +30,7 @@ MAX_RECORDS = 16  # calls recorded per answer name
 MAX_ITEMS = 10_000  # items kept of a generator's output
 MAX_PROBES = 8  # probes kept per answer name
 RECORD_LIMIT = 2**20  # bytes per recorded value
-RTOL, ATOL = 1e-3, 1e-5
+RTOL, ATOL = 1e-4, 1e-6
 
 
 # ------------------------------------------------------------------------------ recording (reference side)
@@ -99,9 +99,31 @@ class Recorder:
                 recorder.depth -= 1
             if record is not None:
                 recorder._add(name, record)
+                recorder._watch_forward(out, record)
             return out
 
         return wrapper
+
+    def _watch_forward(self, out, record: dict) -> None:
+        """An answer that returns a model (build_...): record the first input the tests run it on, so the
+        probe also compares what the returned model computes, not only its parameters."""
+        import torch
+
+        if not isinstance(out, torch.nn.Module):
+            return
+        recorder, forward = self, out.forward
+
+        def watched(*args, **kwargs):
+            if recorder.depth == 0 and "then_forward" not in record:
+                try:
+                    state = {k: v.detach().clone() for k, v in out.state_dict().items()}
+                    record["then_forward"] = {"state": recorder._pack(state), "training": bool(out.training),
+                                              "inputs": recorder._pack({"args": list(args), "kwargs": kwargs})}
+                except (Unsupported, ValueError, TypeError, RuntimeError):
+                    pass
+            return forward(*args, **kwargs)
+
+        out.forward = watched
 
     def wrap_class(self, name: str, cls) -> None:
         """Patch an answer ``nn.Module`` class in place: record its constructions and top-level forward calls."""
@@ -324,6 +346,7 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     if target is None:
         return {"missing": True}
     codec.PROBE_FOLDERS.clear()
+    codec.CALLBACKS.clear()
     limit = 2**22
     kind = probe["kind"]
     try:
@@ -353,6 +376,18 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     sig: dict = {}
     if kind == "call":
         sig["aliases"] = _aliases([args, kwargs], out)
+    if codec.CALLBACKS:
+        sig["callbacks"] = dict(codec.CALLBACKS)
+    then = probe.get("then_forward")
+    if then and isinstance(out, torch.nn.Module):
+        try:
+            _load_state(out, unpack(then["state"], namespace=namespace))
+            out.train(bool(then.get("training", True)))
+            fwd = unpack(then["inputs"], namespace=namespace)
+            seed_all(seed)
+            sig["forward"] = pack(out(*fwd["args"], **fwd["kwargs"]), limit=limit)
+        except Exception as err:  # noqa: BLE001
+            sig["forward"] = {"$dict": {"raised": type(err).__name__}}
     files = _probe_files()
     if files is not None:
         sig["files"] = files
@@ -419,9 +454,11 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
                 break
             rng = np.random.default_rng([run_seed & 0xFFFFFFFF, k, sum(map(ord, name))])
             probe = {"name": name, "kind": call["kind"], "seed": int(rng.integers(1, 2**31))}
-            for key in ("init", "state", "training"):
+            for key in ("init", "state", "training", "then_forward"):
                 if key in call:
                     probe[key] = call[key]
+            probe["tight"] = call["kind"] == "call" and "$with_objects" not in repr(call["inputs"])[:20] and all(
+                d[1] not in ("<f4", "<f2") for d in _dtypes(call))
             if "inputs" in call:
                 probe["inputs"] = redraw(call["inputs"], rng)
             start = time.perf_counter()
@@ -448,11 +485,15 @@ def _kind(v) -> str:
     if v is None:
         return "None"
     if isinstance(v, Tensor):
-        return "number" if v.values.size == 1 and v.values.ndim == 0 else "tensor"
+        return "tensor"
     if isinstance(v, np.ndarray):
         return "array"
-    if isinstance(v, (bool, int, float, np.generic)):
-        return "number"
+    if isinstance(v, (bool, np.bool_)):
+        return "bool"
+    if isinstance(v, (int, np.integer)):
+        return "integer"
+    if isinstance(v, (float, np.floating)):
+        return "real number"
     if isinstance(v, (list, tuple)):
         return "sequence"
     if isinstance(v, dict):
@@ -466,7 +507,8 @@ def _kind(v) -> str:
     return type(v).__name__
 
 
-_NAMES = {"tensor": "a torch.Tensor", "array": "a NumPy array", "number": "a number", "None": "None",
+_NAMES = {"tensor": "a torch.Tensor", "array": "a NumPy array", "bool": "a bool", "integer": "an int",
+          "real number": "a Python float", "None": "None",
           "sequence": "a list or tuple", "dict": "a dict", "module": "an nn.Module", "generator": "a torch.Generator",
           "optimizer": "a torch optimizer"}
 
@@ -479,18 +521,20 @@ def _values(v):
     return np.asarray(v)
 
 
-def _close(a, b) -> tuple[int, int]:
-    """(number of elements that differ, total) between two numeric arrays of one shape."""
+def _close(a, b, tight: bool = False) -> tuple[int, int]:
+    """(number of elements that differ, total) between two numeric arrays of one shape. ``tight``: the probe's
+    inputs are all float64 (or plain Python numbers), so a correct answer agrees to far more digits."""
     import numpy as np
 
     a, b = np.asarray(a, dtype=np.float64).reshape(-1), np.asarray(b, dtype=np.float64).reshape(-1)
     finite = a[np.isfinite(a)]
     scale = float(np.max(np.abs(finite))) if finite.size else 0.0
-    ok = np.isclose(a, b, rtol=RTOL, atol=ATOL + 1e-4 * scale, equal_nan=True) | ((a == b) & ~np.isfinite(a))
+    rtol, atol, rel = (1e-7, 1e-10, 1e-9) if tight else (RTOL, ATOL, 1e-5)
+    ok = np.isclose(a, b, rtol=rtol, atol=atol + rel * scale, equal_nan=True) | ((a == b) & ~np.isfinite(a))
     return int(np.sum(~ok)), int(a.size)
 
 
-def diff(ref, got, mode: str, what: str) -> str:
+def diff(ref, got, mode: str, what: str, tight: bool = False) -> str:
     """'' if ``got`` behaves like ``ref`` (both unpacked on the grader's side), else what differs."""
     import numpy as np
 
@@ -508,24 +552,26 @@ def diff(ref, got, mode: str, what: str) -> str:
                 return f"{what} is on {got.device}, expected {ref.device} (the device of the inputs)"
             if ref.requires_grad and not got.requires_grad:
                 return f"{what} is cut off from autograd (detached, or computed with NumPy / .item())"
+            if not ref.requires_grad and got.requires_grad and getattr(got, "grad_fn", False) and not getattr(ref, "grad_fn", False):
+                return f"{what} still carries autograd history (compute it under torch.no_grad() or .detach() it)"
             if _contiguous(ref) and not _contiguous(got):
                 return f"{what} is not contiguous in memory (a permuted or transposed view); call .contiguous() on it"
         elif a.dtype.kind != b.dtype.kind:
             return f"{what} has dtype {b.dtype}, expected {a.dtype}"
         if mode == "values":
-            bad, total = _close(a, b)
+            bad, total = _close(a, b, tight and a.dtype.kind == "f" and a.dtype.itemsize == 8)
             if bad:
                 return f"{what} has wrong values ({bad} of {total} elements differ)"
         return ""
-    if kr == "number":
-        if mode == "values" and _close(_values(ref), _values(got))[0]:
+    if kr in ("bool", "integer", "real number"):
+        if mode == "values" and _close(_values(ref), _values(got), tight)[0]:
             return f"{what} is wrong"
         return ""
     if kr == "sequence":
         if len(ref) != len(got):
             return f"{what} has {len(got)} items, expected {len(ref)}"
         for i, (a, b) in enumerate(zip(ref, got)):
-            why = diff(a, b, mode, f"item {i} of {what}")
+            why = diff(a, b, mode, f"item {i} of {what}", tight)
             if why:
                 return why
         return ""
@@ -534,7 +580,7 @@ def diff(ref, got, mode: str, what: str) -> str:
             missing, extra = sorted(set(ref) - set(got)), sorted(set(got) - set(ref))
             return f"{what} has keys {sorted(got)}" + (f" (missing {missing})" if missing else "") + (f" (unexpected {extra})" if extra else "")
         for k in ref:
-            why = diff(ref[k], got[k], mode, f"{what}[{k!r}]")
+            why = diff(ref[k], got[k], mode, f"{what}[{k!r}]", tight)
             if why:
                 return why
         return ""
@@ -580,13 +626,17 @@ def _module_diff(ref: ModuleState, got: ModuleState, mode: str, what: str) -> st
                 return why
             if part == "params" and mode == "values" and (x.grad is None) != (y.grad is None):
                 return f"{what}: parameter {k} {'has no' if y.grad is None else 'has a'} gradient, expected {'one' if x.grad is not None else 'none'}"
+    if ref.attrs:
+        why = diff(ref.attrs, got.attrs, mode, f"{what} (what the module recorded)")
+        if why:
+            return why
     ta, tb = list(ref.training.values()), list(got.training.values())
     if ta and tb and ta[0] != tb[0]:
         return f"{what} is left in {'training' if tb[0] else 'eval'} mode, expected {'training' if ta[0] else 'eval'} mode"
     return ""
 
 
-def compare(ref: dict, got, mode: str = "values") -> str:
+def compare(ref: dict, got, mode: str = "values", tight: bool = False) -> str:
     """'' if the student's signature ``got`` matches the reference signature ``ref``, else why not.
     Both are packed data; ``got`` is untrusted and is decoded with the data-only codec."""
     if not isinstance(got, dict):
@@ -604,13 +654,13 @@ def compare(ref: dict, got, mode: str = "values") -> str:
             return str(got["output_error"])[:300]
         if "output" not in got:
             return "no result came back"
-        why = diff(unpack(ref["output"]), unpack(got["output"]), mode, "the result")
+        why = diff(unpack(ref["output"]), unpack(got["output"]), mode, "the result", tight)
         if why:
             return why
         if "args_after" in ref:
             if "args_after" not in got:
                 return "its arguments could not be read after the call"
-            why = diff(unpack(ref["args_after"]), unpack(got["args_after"]), mode, "an argument after the call")
+            why = diff(unpack(ref["args_after"]), unpack(got["args_after"]), mode, "an argument after the call", tight)
             if why:
                 return why + " (is an argument changed in place, or not updated where it should be?)"
         ra, ga = ref.get("aliases"), got.get("aliases")
@@ -618,6 +668,14 @@ def compare(ref: dict, got, mode: str = "values") -> str:
             k = next(i for i, (a, b) in enumerate(zip(ra, ga)) if a != b)
             return ("the result shares memory with an input (a view, or the input itself): return a new tensor or array"
                     if ga[k] else "the result should be the input itself, updated in place, not a new tensor or array")
+        if "forward" in ref:
+            why = diff(unpack(ref["forward"]), unpack(got.get("forward")), mode, "what the returned model computes")
+            if why:
+                return why
+        for name, n in (ref.get("callbacks") or {}).items():
+            used = (got.get("callbacks") or {}).get(name, 0) if isinstance(got.get("callbacks"), dict) else 0
+            if n and not used:
+                return f"it never calls the function it is given ({name}); use the argument, not a function of your own"
         if "files" in ref:
             why = diff(unpack(ref["files"]), unpack(got.get("files", {"$dict": {}})), mode, "the files it writes")
             if why:
@@ -625,7 +683,7 @@ def compare(ref: dict, got, mode: str = "values") -> str:
         if "grads" in ref:
             if "grads" not in got:
                 return "autograd cannot differentiate the result with respect to the inputs (detached, or computed with NumPy?)"
-            why = diff(unpack(ref["grads"]), unpack(got["grads"]), mode, "the gradient autograd gives")
+            why = diff(unpack(ref["grads"]), unpack(got["grads"]), mode, "the gradient autograd gives", tight)
             if why:
                 return why
     except (ChannelError, KeyError, TypeError, ValueError) as err:
