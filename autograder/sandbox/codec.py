@@ -92,7 +92,7 @@ def pack(value, *, limit: int = 2**20, inputs: Inputs | None = None, _depth: int
             raise Unsupported("dict with non-string keys")
         return {"$dict": {k: pack(v, **sub) for k, v in value.items()}}
     kind = type(value).__module__.split(".")[0]
-    if inputs is not None and kind != "torch" and "torch" in __import__("sys").modules:
+    if kind != "torch" and "torch" in __import__("sys").modules:
         torch = _torch()
         if isinstance(value, (torch.nn.Module, torch.optim.Optimizer, torch.Tensor)):
             kind = "torch"  # a subclass defined in the notebook

@@ -26,9 +26,10 @@ import time
 from . import codec
 from .codec import ChannelError, GeneratorState, Inputs, ModuleState, OptimizerState, Tensor, Unsupported, module_state, pack, unpack
 
-MAX_RECORDS = 16  # calls recorded per answer name
+MAX_RECORDS = 64  # calls recorded per answer name
 MAX_ITEMS = 10_000  # items kept of a generator's output
-MAX_PROBES = 8  # probes kept per answer name
+MAX_PROBES = 8  # probes kept per answer name (32 for a function that answers in milliseconds)
+MAX_FAST_PROBES = 32
 RECORD_LIMIT = 2**20  # bytes per recorded value
 RTOL, ATOL = 1e-4, 1e-6
 
@@ -37,10 +38,12 @@ RTOL, ATOL = 1e-4, 1e-6
 class Recorder:
     """Wraps the reference's answers so that the calls the tests make are recorded (reference process only)."""
 
-    def __init__(self, namespace: dict, visible: set[str], seed: int = 0):
+    def __init__(self, namespace: dict, visible: set[str], seed: int = 0, answers: set[str] = frozenset()):
         import os
 
-        self.ns, self.visible, self.seed = namespace, set(visible), seed
+        # callables and classes a probe may name: public code's, and other answers' (as the tests use them:
+        # an earlier exercise's mistake then costs here too, exactly as in the tests themselves)
+        self.ns, self.visible, self.seed = namespace, set(visible) | set(answers), seed
         self.records: dict[str, list[dict]] = {}
         self.keys: dict[str, set] = {}
         self.depth = 0
@@ -360,7 +363,7 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
             init = unpack(probe["init"], namespace=namespace)
             module = target(*init["args"], **init["kwargs"])
             if kind == "init":
-                shapes = sorted([list(p.shape) for p in module.parameters()])
+                shapes = [list(p.shape) for p in module.parameters()]  # in order: the order layers are defined in
                 return {"output": pack({"parameter shapes": shapes, "parameters": sum(p.numel() for p in module.parameters())})}
             _load_state(module, unpack(probe["state"], namespace=namespace))
             module.train(bool(probe.get("training", True)))
@@ -376,6 +379,12 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     sig: dict = {}
     if kind == "call":
         sig["aliases"] = _aliases([args, kwargs], out)
+        if not args and not kwargs:  # a data constructor: a second call must not hand out the same arrays
+            try:
+                again = target()
+                sig["reused"] = _aliases(out, again)
+            except Exception:  # noqa: BLE001
+                pass
     if codec.CALLBACKS:
         sig["callbacks"] = dict(codec.CALLBACKS)
     then = probe.get("then_forward")
@@ -396,7 +405,7 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     except Unsupported as err:
         sig["output_error"] = f"returned {type(out).__name__}, which the grader cannot read ({err})"[:300]
     try:
-        sig["args_after"] = pack(module_state(module) if kind == "forward" else [args, kwargs], limit=limit)
+        sig["args_after"] = module_state(module, limit) if kind == "forward" else pack([args, kwargs], limit=limit)
     except Unsupported:
         pass
     outs = [t for t in _tensor_leaves(out, []) if t.is_floating_point() and t.grad_fn is not None]
@@ -449,8 +458,9 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
             seen_dtypes |= dtypes
         chosen += later + [c for group in by_key.values() for c in group[1:]]
         kept = 0
+        budget = MAX_PROBES
         for k, call in enumerate(chosen):
-            if kept >= MAX_PROBES:
+            if kept >= budget:
                 break
             rng = np.random.default_rng([run_seed & 0xFFFFFFFF, k, sum(map(ord, name))])
             probe = {"name": name, "kind": call["kind"], "seed": int(rng.integers(1, 2**31))}
@@ -473,6 +483,8 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
             probe["time_limit"] = round(max(5.0, 10 * took + 2), 1)
             made.append((probe, first))
             kept += 1
+            if kept == 1 and took < 0.01:
+                budget = MAX_FAST_PROBES
             if took > 2.0:
                 break  # a slow function (a training loop): one probe is enough
     return made
@@ -663,6 +675,8 @@ def compare(ref: dict, got, mode: str = "values", tight: bool = False) -> str:
             why = diff(unpack(ref["args_after"]), unpack(got["args_after"]), mode, "an argument after the call", tight)
             if why:
                 return why + " (is an argument changed in place, or not updated where it should be?)"
+        if isinstance(got.get("reused"), list) and any(got["reused"]) and not any(ref.get("reused") or []):
+            return "two calls return the same arrays (module-level objects): build new ones inside the function on every call"
         ra, ga = ref.get("aliases"), got.get("aliases")
         if isinstance(ra, list) and isinstance(ga, list) and len(ra) == len(ga) and ra != ga:
             k = next(i for i, (a, b) in enumerate(zip(ra, ga)) if a != b)

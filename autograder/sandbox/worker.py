@@ -209,7 +209,6 @@ def _no_unsafe_path() -> None:
 
 
 def _child(shell, job_fd: int, result_fd: int) -> None:
-    from . import probes as P
     from .codec import read_frame, write_frame
 
     out = os.fdopen(result_fd, "wb", buffering=0)
@@ -261,7 +260,8 @@ def execute(shell, job: dict, emit) -> None:
 
     timer = [timeout]
     signal.signal(signal.SIGALRM, on_alarm)
-    recorder = P.Recorder(shell.user_ns, set(job.get("visible", ())), int(job.get("seed", 0))) if job.get("record") else None
+    recorder = P.Recorder(shell.user_ns, set(job.get("visible", ())), int(job.get("seed", 0)),
+                          {n for c in job["cells"] for n in c.get("wrap", ())}) if job.get("record") else None
     for cell in job["cells"]:
         shell.execution_count = shell.execution_count or 1
         cap = Capture(shell.execution_count)
