@@ -55,7 +55,7 @@ def audit(lab: str) -> dict:
 
     def verdict(probe_list) -> str:
         for p in probe_list:
-            why = compare(signatures[p["id"]], got.get(p["id"]), p.get("mode", "values"), bool(p.get("tight")))
+            why = compare(signatures[p["id"]], got.get(p["id"]), p.get("mode", "values"), bool(p.get("tight")), p.get("tol"))
             if why:
                 return f"{p['name']} ({p['kind']}): {why}"
         return ""

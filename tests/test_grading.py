@@ -10,7 +10,9 @@ import sys
 import nbformat
 import pytest
 
-from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers
+from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers, strip_solution_markers
+from tests import mutants as M
+from tests.cheats import CHEATS
 
 
 def released(lab):
@@ -25,6 +27,23 @@ def submit(root, student, lab, nb=None, text=None, name=None):
         target.write_text(text)
     else:
         nbformat.write(nb, target)
+
+
+def with_cell_on_top(nb, source):
+    """A copy of ``nb`` with one extra code cell at the very top (what a student pastes there)."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(source))
+    return nb
+
+
+def mutant_answers(lab):
+    """Every exercise answered with its first plausible wrong answer (tests/mutants)."""
+    answers = {}
+    for m in M.load(lab):
+        if m.answer not in answers:
+            cell = next(c for c in M.apply(M.lab_source(lab), m).cells if c.metadata.get("nbgrader", {}).get("grade_id") == m.answer)
+            answers[m.answer] = strip_solution_markers(cell.source)
+    return answers
 
 
 def read_grades(out):
@@ -50,6 +69,11 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     submit(subs, "bob_blank", lab, released(lab))
     submit(subs, "cy_broken_json", lab, text='{"cells": [')
     submit(subs, "dee_wrong_name", lab, released(lab), name="Untitled.ipynb")
+    wrong = fill_answers(released(lab), {**solution_answers(lab), **mutant_answers(lab)})
+    submit(subs, "eve_mutants", lab, wrong)
+    for kind, cell in CHEATS.items():  # a generic cheat cell pasted at the top, with no answers / wrong answers
+        submit(subs, f"mal_{kind}_blank", lab, with_cell_on_top(released(lab), cell))
+        submit(subs, f"mal_{kind}_mutants", lab, with_cell_on_top(wrong, cell))
     before = {p: p.read_bytes() for p in subs.rglob("*.ipynb")}
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -65,6 +89,11 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     assert all(r.startswith("not attempted") for r in totals["bob_blank"][2]), "each lost point names its reason"
     assert totals["cy_broken_json"][0] == 0 and "not valid notebook JSON" in totals["cy_broken_json"][2].pop()
     assert totals["dee_wrong_name"][0] == 0 and f"missing notebook {lab}.ipynb (found: Untitled.ipynb)" in totals["dee_wrong_name"][2].pop()
+    assert totals["eve_mutants"][0] < maximum, "wrong answers must lose points"
+    for kind in CHEATS:
+        assert totals[f"mal_{kind}_blank"][0] == 0, f"the {kind} cheat cell earned {totals[f'mal_{kind}_blank'][0]} points on an unanswered lab"
+        assert totals[f"mal_{kind}_mutants"][0] <= totals["eve_mutants"][0], (
+            f"the {kind} cheat cell raised wrong answers from {totals['eve_mutants'][0]} to {totals[f'mal_{kind}_mutants'][0]} points")
     for student in totals:
         pages = list((out / "feedback" / student / lab).glob("*.html"))
         assert pages, f"no feedback for {student}"

@@ -209,8 +209,8 @@ def test_resume_does_not_regrade(corpus, tmp_path):
 
 
 def test_policy_never_flags_honest_code():
-    from autograder.grade import Plan
-    from autograder.policy import check_cell
+    from autograder.grading.plan import Plan
+    from autograder.sandbox.policy import check_cell
     from tests import mutants as M
 
     flagged = []

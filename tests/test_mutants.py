@@ -21,6 +21,9 @@ from tests.mutants.deps import affected_cells, analyse, grade_id
 CASES = [pytest.param(lab, m, id=f"{lab}-{m.id}", marks=pytest.mark.xdist_group(lab))
          for lab in lab_names() for m in M.load(lab)]
 LABS = [pytest.param(lab, id=lab, marks=pytest.mark.xdist_group(lab)) for lab in lab_names()]
+ALTERNATIVES = [pytest.param(lab, a, id=f"{lab}-{a.id}", marks=[pytest.mark.xdist_group(lab)] + (
+                    [pytest.mark.xfail(reason=a.known_defect, strict=True)] if a.known_defect else []))
+                for lab in lab_names() for a in M.alternatives(lab)]
 
 SNAPSHOT = """
 import torch as _t, numpy as _np
@@ -69,7 +72,7 @@ def _results(lab: str):
         out["__reference__"] = reference
         out["__headlines__"] = collect(executed)
         session.run_cells([code(SNAPSHOT)])
-        for m in M.load(lab):
+        for m in M.load(lab) + M.alternatives(lab):
             mutated = next(c for c in M.apply(src, m).cells if grade_id(c) == m.answer)
             forget = code("\n".join(f"globals().pop({n!r}, None)" for n in sorted(defined[m.answer])) or "pass")
             observers = [src.cells[i] for i in affected_cells(src, m.answer)]
@@ -146,6 +149,15 @@ def test_mutant_loses_exactly_its_points(lab, mutant):
     assert lost <= mutant.expected_failures, f"mutant {mutant.id} also cost points in {sorted(lost - mutant.expected_failures)}: {messages}"
     for gid in mutant.expected_failures:
         assert messages[gid], f"mutant {mutant.id}: test {gid} failed without a message for the student"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lab,alternative", ALTERNATIVES)
+def test_alternative_keeps_every_point(lab, alternative):
+    """A correct answer written another way gets exactly the reference's per-cell scores (stock nbgrader scoring)."""
+    results = _results(lab)[alternative.id]
+    lost = {r.grade_id: r.message for r in results if not r.passed}
+    assert not lost, f"the correct alternative {alternative.id} loses points: {lost}"
 
 
 @pytest.mark.slow

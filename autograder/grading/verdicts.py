@@ -99,7 +99,7 @@ def probe_failures(plan: Plan, probes: list[dict], signatures: dict[int, dict], 
         if got is None:
             why = "the notebook stopped before the grader could check it" if result.problem or result.exit else "no result came back"
         else:
-            why = compare(signatures[probe["id"]], got, probe.get("mode", "values"), bool(probe.get("tight")))
+            why = compare(signatures[probe["id"]], got, probe.get("mode", "values"), bool(probe.get("tight")), probe.get("tol"))
         if why:
             what = "an instance of " + probe["name"] if probe["kind"] != "call" else probe["name"]
             wrong[gid] = f"the grader's own check of {what} failed: {why}"

@@ -130,6 +130,8 @@ def pack(value, *, limit: int = 2**20, inputs: Inputs | None = None, _depth: int
             return {"$npscalar": _array(np.asarray(value), limit)}
     if inputs is not None and callable(value):
         name = inputs.callable_name(value)
+        if isinstance(name, dict):
+            return name
         if name:
             return {"$ns": name}
     raise Unsupported(f"{type(value).__name__} is not plain data")
@@ -325,6 +327,12 @@ def unpack(data, *, namespace: dict | None = None, _depth: int = 0, _objects: li
             return unpack(data["value"], namespace=namespace, _depth=_depth + 1, _objects=objects)
         if "$obj" in data and live and _objects is not None:
             return _objects[int(data["$obj"])]
+        if "$source" in data and live:
+            return _instructor_callable(data, namespace, sub)
+        if "$import" in data and live:
+            import importlib
+
+            return importlib.import_module(str(data["$import"]))
         if "$path" in data and live:
             return _rebuild_path(data)
         if "$ns" in data and live:
@@ -354,6 +362,21 @@ def _counted(name: str, fn):
         return fn(*args, **kwargs)
 
     return counted
+
+
+def _instructor_callable(data: dict, namespace: dict, sub: dict):
+    """Rebuild an instructor's callable (a test's lambda or helper passed as an argument) inside the sandbox."""
+    import builtins
+
+    scope = {"__builtins__": builtins}
+    for name, value in dict(data.get("globals", {})).items():
+        scope[str(name)] = unpack(value, **sub)
+    if data.get("lambda"):
+        fn = eval(str(data["$source"]), scope)  # noqa: S307 - instructor code, run inside the sandbox
+    else:
+        exec(str(data["$source"]), scope)  # noqa: S102
+        fn = scope[str(data["name"])]
+    return _counted(str(data.get("name", "callable")), fn)
 
 
 def _rebuild_path(data: dict) -> str:

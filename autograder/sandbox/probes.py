@@ -49,12 +49,41 @@ class Recorder:
         self.depth = 0
         self.inits = {}
         self.codec = Inputs(callable_name=self._callable_name, module_ok=self._module_ok, scratch=os.environ.get("TMPDIR"))
+        self.outputs: list = []  # (memory span, record) of recent answers' outputs: a check on them gives its tolerance
 
     def _callable_name(self, fn):
         for name in self.visible:
             if self.ns.get(name) is fn:
                 return name
-        return None
+        return instructor_callable(fn, self.codec)
+
+    def watch_checks(self) -> None:
+        """Wrap the notebook's ``check_close`` so that the tolerance a test demands of an answer's output is
+        recorded with that call: the probe then judges with the exercise's own tolerance."""
+        check = self.ns.get("check_close")
+        if not callable(check) or getattr(check, "_probe_watch", False):
+            return
+        recorder = self
+
+        def check_close(actual, expected, *args, **kwargs):
+            span = _memory(actual)
+            if span is not None:
+                for out_span, record in recorder.outputs:
+                    if out_span == span:
+                        rtol, atol = float(kwargs.get("rtol", 1e-5)), float(kwargs.get("atol", 1e-6))
+                        old = record.get("tol", (rtol, atol))
+                        record["tol"] = (min(old[0], rtol), min(old[1], atol))
+            return check(actual, expected, *args, **kwargs)
+
+        check_close._probe_watch = True
+        self.ns["check_close"] = check_close
+
+    def _remember(self, out, record) -> None:
+        for t in _tensor_leaves(out, []):
+            span = _memory(t)
+            if span is not None:
+                self.outputs.append((span, record))
+        del self.outputs[:-256]
 
     def _module_ok(self, module) -> bool:
         for sub in module.modules():
@@ -103,6 +132,7 @@ class Recorder:
             if record is not None:
                 recorder._add(name, record)
                 recorder._watch_forward(out, record)
+                recorder._remember(out, record)
             return out
 
         return wrapper
@@ -167,6 +197,66 @@ class Recorder:
                 recorder.depth -= 1
 
         cls.__init__, cls.forward = __init__, forward_
+
+
+def instructor_callable(fn, codec) -> dict | None:
+    """A function or lambda the tests pass as an argument, as source plus the data it reads, or None.
+
+    It is an *input* of the call, like a tensor (the tests' checking code never travels): its source, and
+    every global it reads packed as data (modules by name). Closures and callables that read other code are
+    not sent."""
+    import ast
+    import inspect
+    import textwrap
+    import types
+
+    if not isinstance(fn, types.FunctionType) or fn.__code__.co_freevars:
+        return None
+    try:
+        text = textwrap.dedent(inspect.getsource(fn))
+    except (OSError, TypeError):
+        return None
+    if fn.__name__ == "<lambda>":
+        source = None
+        for attempt in (text, f"({text})", text.rstrip().rstrip(",") + "\n"):
+            try:
+                tree = ast.parse(attempt)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Lambda):
+                    candidate = ast.unparse(node)
+                    try:
+                        code = compile(candidate, "<probe>", "eval").co_consts[0]
+                    except (SyntaxError, IndexError):
+                        continue
+                    if getattr(code, "co_code", None) == fn.__code__.co_code and code.co_names == fn.__code__.co_names:
+                        source = candidate
+                        break
+            if source:
+                break
+        if source is None:
+            return None
+    else:
+        source = text
+    names = {}
+    for name in fn.__code__.co_names:
+        if name not in fn.__globals__:
+            continue
+        value = fn.__globals__[name]
+        if isinstance(value, types.ModuleType):
+            names[name] = {"$import": value.__name__}
+        elif callable(value) and not hasattr(value, "shape"):
+            inner = codec.callable_name(value) if value is not fn else None
+            if not inner:
+                return None
+            names[name] = inner if isinstance(inner, dict) else {"$ns": inner}
+        else:
+            try:
+                names[name] = pack(value, limit=RECORD_LIMIT, inputs=codec)
+            except Unsupported:
+                return None
+    return {"$source": source, "lambda": fn.__name__ == "<lambda>", "name": fn.__name__, "globals": names}
 
 
 def _subsample(call: dict, seed: int, limit: int = RECORD_LIMIT) -> dict:
@@ -441,6 +531,11 @@ def _probe_files():
     return found
 
 
+def _is_tight(call: dict) -> bool:
+    return call["kind"] == "call" and "$with_objects" not in repr(call["inputs"])[:20] and all(
+        d[1] not in ("<f4", "<f2") for d in _dtypes(call))
+
+
 def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dict, dict]]:
     """``(probe, reference signature)`` pairs from the recorded calls (reference process only)."""
     import numpy as np
@@ -459,18 +554,22 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
         chosen += later + [c for group in by_key.values() for c in group[1:]]
         kept = 0
         budget = MAX_PROBES
-        for k, call in enumerate(chosen):
+        variants = []  # every call with redrawn inputs; float64 calls also exactly as the tests made them,
+        for call in chosen:  # since their inputs are often related (a gradient and the same gradient x (1 + 1e-5))
+            variants.append((call, True))
+            if _is_tight(call):
+                variants.append((call, False))
+        for k, (call, redrawn) in enumerate(variants):
             if kept >= budget:
                 break
             rng = np.random.default_rng([run_seed & 0xFFFFFFFF, k, sum(map(ord, name))])
             probe = {"name": name, "kind": call["kind"], "seed": int(rng.integers(1, 2**31))}
-            for key in ("init", "state", "training", "then_forward"):
+            for key in ("init", "state", "training", "then_forward", "tol"):
                 if key in call:
                     probe[key] = call[key]
-            probe["tight"] = call["kind"] == "call" and "$with_objects" not in repr(call["inputs"])[:20] and all(
-                d[1] not in ("<f4", "<f2") for d in _dtypes(call))
+            probe["tight"] = _is_tight(call)
             if "inputs" in call:
-                probe["inputs"] = redraw(call["inputs"], rng)
+                probe["inputs"] = redraw(call["inputs"], rng) if redrawn else call["inputs"]
             start = time.perf_counter()
             first = observe(namespace, probe, probe["seed"])
             took = time.perf_counter() - start
@@ -533,20 +632,26 @@ def _values(v):
     return np.asarray(v)
 
 
-def _close(a, b, tight: bool = False) -> tuple[int, int]:
-    """(number of elements that differ, total) between two numeric arrays of one shape. ``tight``: the probe's
-    inputs are all float64 (or plain Python numbers), so a correct answer agrees to far more digits."""
+def _close(a, b, tol=None) -> tuple[int, int]:
+    """(number of elements that differ, total) between two numeric arrays of one shape.
+
+    ``tol``: the tolerance the exercise's own test used on this output ((rtol, atol), recorded from its
+    ``check_close``), or "tight" when the probe's inputs are all float64 or plain numbers (a correct answer
+    then agrees to far more digits), or None: float32 work, where other correct formulas differ a little."""
     import numpy as np
 
     a, b = np.asarray(a, dtype=np.float64).reshape(-1), np.asarray(b, dtype=np.float64).reshape(-1)
     finite = a[np.isfinite(a)]
     scale = float(np.max(np.abs(finite))) if finite.size else 0.0
-    rtol, atol, rel = (1e-7, 1e-10, 1e-9) if tight else (RTOL, ATOL, 1e-5)
+    if isinstance(tol, (tuple, list)):
+        rtol, atol, rel = float(tol[0]), float(tol[1]), 0.0
+    else:
+        rtol, atol, rel = (1e-7, 1e-10, 1e-9) if tol == "tight" else (RTOL, ATOL, 1e-5)
     ok = np.isclose(a, b, rtol=rtol, atol=atol + rel * scale, equal_nan=True) | ((a == b) & ~np.isfinite(a))
     return int(np.sum(~ok)), int(a.size)
 
 
-def diff(ref, got, mode: str, what: str, tight: bool = False) -> str:
+def diff(ref, got, mode: str, what: str, tol=None) -> str:
     """'' if ``got`` behaves like ``ref`` (both unpacked on the grader's side), else what differs."""
     import numpy as np
 
@@ -571,19 +676,19 @@ def diff(ref, got, mode: str, what: str, tight: bool = False) -> str:
         elif a.dtype.kind != b.dtype.kind:
             return f"{what} has dtype {b.dtype}, expected {a.dtype}"
         if mode == "values":
-            bad, total = _close(a, b, tight and a.dtype.kind == "f" and a.dtype.itemsize == 8)
+            bad, total = _close(a, b, tol if tol != "tight" or (a.dtype.kind == "f" and a.dtype.itemsize == 8) else None)
             if bad:
                 return f"{what} has wrong values ({bad} of {total} elements differ)"
         return ""
     if kr in ("bool", "integer", "real number"):
-        if mode == "values" and _close(_values(ref), _values(got), tight)[0]:
+        if mode == "values" and _close(_values(ref), _values(got), tol)[0]:
             return f"{what} is wrong"
         return ""
     if kr == "sequence":
         if len(ref) != len(got):
             return f"{what} has {len(got)} items, expected {len(ref)}"
         for i, (a, b) in enumerate(zip(ref, got)):
-            why = diff(a, b, mode, f"item {i} of {what}", tight)
+            why = diff(a, b, mode, f"item {i} of {what}", tol)
             if why:
                 return why
         return ""
@@ -592,7 +697,7 @@ def diff(ref, got, mode: str, what: str, tight: bool = False) -> str:
             missing, extra = sorted(set(ref) - set(got)), sorted(set(got) - set(ref))
             return f"{what} has keys {sorted(got)}" + (f" (missing {missing})" if missing else "") + (f" (unexpected {extra})" if extra else "")
         for k in ref:
-            why = diff(ref[k], got[k], mode, f"{what}[{k!r}]", tight)
+            why = diff(ref[k], got[k], mode, f"{what}[{k!r}]", tol)
             if why:
                 return why
         return ""
@@ -648,9 +753,11 @@ def _module_diff(ref: ModuleState, got: ModuleState, mode: str, what: str) -> st
     return ""
 
 
-def compare(ref: dict, got, mode: str = "values", tight: bool = False) -> str:
+def compare(ref: dict, got, mode: str = "values", tight: bool = False, test_tol=None) -> str:
     """'' if the student's signature ``got`` matches the reference signature ``ref``, else why not.
-    Both are packed data; ``got`` is untrusted and is decoded with the data-only codec."""
+    Both are packed data; ``got`` is untrusted and is decoded with the data-only codec. ``test_tol``: the
+    (rtol, atol) the exercise's test demanded of this output, used for the result itself."""
+    tol = "tight" if tight else None
     if not isinstance(got, dict):
         return "no result came back"
     if got.get("missing"):
@@ -666,13 +773,13 @@ def compare(ref: dict, got, mode: str = "values", tight: bool = False) -> str:
             return str(got["output_error"])[:300]
         if "output" not in got:
             return "no result came back"
-        why = diff(unpack(ref["output"]), unpack(got["output"]), mode, "the result", tight)
+        why = diff(unpack(ref["output"]), unpack(got["output"]), mode, "the result", tuple(test_tol) if test_tol else tol)
         if why:
             return why
         if "args_after" in ref:
             if "args_after" not in got:
                 return "its arguments could not be read after the call"
-            why = diff(unpack(ref["args_after"]), unpack(got["args_after"]), mode, "an argument after the call", tight)
+            why = diff(unpack(ref["args_after"]), unpack(got["args_after"]), mode, "an argument after the call", tol)
             if why:
                 return why + " (is an argument changed in place, or not updated where it should be?)"
         if isinstance(got.get("reused"), list) and any(got["reused"]) and not any(ref.get("reused") or []):
@@ -697,7 +804,7 @@ def compare(ref: dict, got, mode: str = "values", tight: bool = False) -> str:
         if "grads" in ref:
             if "grads" not in got:
                 return "autograd cannot differentiate the result with respect to the inputs (detached, or computed with NumPy?)"
-            why = diff(unpack(ref["grads"]), unpack(got["grads"]), mode, "the gradient autograd gives", tight)
+            why = diff(unpack(ref["grads"]), unpack(got["grads"]), mode, "the gradient autograd gives", tol)
             if why:
                 return why
     except (ChannelError, KeyError, TypeError, ValueError) as err:

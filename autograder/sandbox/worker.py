@@ -278,6 +278,7 @@ def execute(shell, job: dict, emit) -> None:
             cap.error(type(err).__name__, str(err), [])
         current[0] = None
         if recorder is not None:
+            recorder.watch_checks()
             for name in cell.get("wrap", ()):
                 obj = shell.user_ns.get(name)
                 if isinstance(obj, type) and hasattr(obj, "forward"):

@@ -73,3 +73,47 @@ MUTANTS = [
     Mutant("ex07_to_tensor", "from_numpy_no_cast",
            source="def to_tensor(array, device):\n    return torch.from_numpy(array).to(device)\n"),
 ]
+
+from tests.mutants import Alternative  # noqa: E402
+
+# Correct answers written another way: each must keep every point (the probes included).
+ALTERNATIVES = [
+    Alternative("ex01_row_normalize", "loop_over_rows", source=(
+        "def row_normalize(X):\n"
+        "    rows = [X[i] / X[i].sum() for i in range(X.shape[0])]\n"
+        "    return torch.stack(rows) if rows else X.clone()\n")),
+    Alternative("ex01_row_normalize", "einsum_reciprocal", source=(
+        "def row_normalize(X):\n"
+        "    return torch.einsum('nd,n->nd', X, 1.0 / X.sum(dim=1))\n")),
+    Alternative("ex02_standardize", "manual_variance_float64_inside", source=(
+        "def standardize(X):\n"
+        "    X64 = X.double()\n"
+        "    mu = X64.mean(dim=0, keepdim=True)\n"
+        "    var = ((X64 - mu) ** 2).mean(dim=0, keepdim=True)\n"
+        "    return ((X64 - mu) / var.sqrt()).to(X.dtype)\n"), known_defect="the hidden check on a (50, 4) input compares with rtol 1e-5 against a float32 reference; computing in float64 and rounding once is more accurate and differs by 2e-5"),
+    Alternative("ex03_images_to_chw", "divide_then_permute", source=(
+        "def images_to_chw(images):\n"
+        "    return (images.float() / 255.0).permute(0, 3, 1, 2).contiguous()\n")),
+    Alternative("ex04_class_means", "one_hot_matmul", source=(
+        "def class_means(X, y, K):\n"
+        "    Y = torch.zeros(len(y), K, dtype=X.dtype, device=X.device)\n"
+        "    Y[torch.arange(len(y), device=X.device), y] = 1\n"
+        "    return (Y.T @ X) / Y.sum(dim=0)[:, None]\n")),
+    Alternative("ex04_class_means", "index_add", source=(
+        "def class_means(X, y, K):\n"
+        "    sums = torch.zeros(K, X.shape[1], dtype=X.dtype, device=X.device).index_add_(0, y, X)\n"
+        "    counts = torch.bincount(y, minlength=K).to(X.dtype)\n"
+        "    return sums / counts[:, None]\n")),
+    Alternative("ex05_accuracy", "sum_over_len", source=(
+        "def accuracy(logits, y):\n"
+        "    return float((logits.argmax(dim=1) == y).sum().item() / len(y))\n")),
+    Alternative("ex06_one_hot", "eye_rows", source=(
+        "def one_hot(y, K):\n"
+        "    return torch.eye(K, device=y.device)[y]\n")),
+    Alternative("ex06_one_hot", "scatter", source=(
+        "def one_hot(y, K):\n"
+        "    return torch.zeros(len(y), K, device=y.device).scatter_(1, y[:, None], 1.0)\n")),
+    Alternative("ex07_to_tensor", "from_numpy_copy", source=(
+        "def to_tensor(array, device):\n"
+        "    return torch.from_numpy(np.array(array, dtype=np.float32, copy=True)).to(device)\n")),
+]

@@ -79,3 +79,40 @@ MUTANTS = [
                                                                     "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n"),)),
     Mutant("ex07_train_classifier", "adam_not_sgd", replace=(("torch.optim.SGD(model.parameters(), lr=lr)", "torch.optim.Adam(model.parameters(), lr=lr)"),)),
 ]
+
+from tests.mutants import Alternative  # noqa: E402
+
+# Correct answers written another way: each must keep every point (the probes included).
+ALTERNATIVES = [
+    Alternative("ex01_softmax", "max_values_and_exp", source=(
+        "def softmax(logits, dim=-1):\n"
+        "    e = torch.exp(logits - logits.max(dim=dim, keepdim=True).values)\n"
+        "    return e / e.sum(dim=dim, keepdim=True)\n")),
+    Alternative("ex02_log_softmax", "logsumexp", source=(
+        "def log_softmax(logits, dim=-1):\n"
+        "    return logits - torch.logsumexp(logits, dim=dim, keepdim=True)\n")),
+    Alternative("ex03_one_hot", "eye_rows", source=(
+        "def one_hot(y, num_classes):\n"
+        "    return torch.eye(num_classes, device=y.device)[y]\n")),
+    Alternative("ex05_cross_entropy_index", "gather", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    shifted = logits - logits.amax(dim=1, keepdim=True)\n"
+        "    log_probs = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))\n"
+        "    return -log_probs.gather(1, y[:, None]).mean()\n")),
+    Alternative("ex06_predict_accuracy", "max_indices", source=(
+        "def predict(logits):\n"
+        "    return logits.max(dim=1).indices\n\n\n"
+        "def accuracy(logits, y):\n"
+        "    return float((predict(logits) == y).double().mean())\n")),
+    Alternative("ex07_train_classifier", "zero_grad_first_and_float", source=(
+        "def train_classifier(model, X, y, epochs=100, lr=0.1):\n"
+        "    opt = torch.optim.SGD(model.parameters(), lr=lr)\n"
+        "    history = []\n"
+        "    for _ in range(epochs):\n"
+        "        opt.zero_grad()\n"
+        "        loss = F.cross_entropy(model(X), y)\n"
+        "        history.append(float(loss))\n"
+        "        loss.backward()\n"
+        "        opt.step()\n"
+        "    return history\n"), known_defect="float(loss) on a tensor that requires grad makes PyTorch warn on stderr, and nbgrader zeroes a test cell with stderr"),
+]
