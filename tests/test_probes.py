@@ -92,3 +92,48 @@ def test_student_jobs_hold_no_hidden_tests_or_reference_outputs(lab, tmp_path):
     assert len(sent) == len(probes)
     assert all(set(p) <= allowed for p in sent), "a probe carries more than its inputs"
     assert '"signature"' not in wire and '"args_after"' not in wire and '"grads"' not in wire
+
+
+def test_codec_round_trip_and_refusals():
+    """Out of a sandbox only data decodes: modules as state, no pickle, no callables; malformed frames are refused."""
+    import io
+
+    import torch
+
+    from autograder.sandbox.codec import ChannelError, ModuleState, Tensor, encode_frame, pack, read_frame, unpack
+
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Dropout(0.5)).eval()
+    packed = json.loads(json.dumps(pack({"w": torch.arange(6.0).reshape(2, 3).T, "m": model, "k": {0: 1.5}})))
+    back = unpack(packed)
+    assert isinstance(back["w"], Tensor) and back["w"].strides == (1, 3) and back["w"].values.shape == (3, 2)
+    assert isinstance(back["m"], ModuleState) and back["m"].training["."] is False and set(back["m"].params) == {"0.weight", "0.bias"}
+    assert back["k"] == {0: 1.5}
+    for hostile in ({"$module_pickle": "AAAA"}, {"$with_objects": "AAAA", "value": 1}, {"$ns": "print"}, {"$source": "lambda: 1"},
+                    {"$import": "os"}, {"$tensor": {"dtype": "|O", "shape": [1], "data": ""}}):
+        with pytest.raises(ChannelError):
+            unpack(hostile)
+    with pytest.raises(ChannelError):
+        read_frame(io.BytesIO(b"\xff\xff\xff\xff"))
+    budget = [10]
+    with pytest.raises(ChannelError):
+        read_frame(io.BytesIO(encode_frame({"op": "cell", "text": "x" * 100})), budget=budget)
+
+
+def test_sockets_in_bound_folders_are_masked():
+    """A unix socket left in a folder the sandbox binds (datasets/) cannot be reached from inside."""
+    import shutil
+    import socket
+
+    from autograder.sandbox.host import command
+
+    if shutil.which("bwrap") is None:
+        pytest.skip("bubblewrap is not installed (apt-get install bubblewrap)")
+    path = ROOT / "datasets" / ".probe-test.sock"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        cmd = command(123456, isolate=True)
+        assert any(cmd[i:i + 3] == ["--ro-bind", "/dev/null", str(path)] for i in range(len(cmd))), "the socket is not masked"
+    finally:
+        server.close()
+        path.unlink(missing_ok=True)
