@@ -65,8 +65,10 @@ def test_cluster_grades_exactly_like_local_workers(cluster, tmp_path):
     cases = {
         "honest": ref,
         "partial": {k: v for k, v in ref.items() if k != "ex02_standardize"},
-        # fake a pass: comparisons always true; the probes (judged by the grader, not the worker) catch it
-        "cheat": {**ref, "ex05_accuracy": "import numpy as np\nnp.allclose = lambda *a, **k: True\n" + ref["ex05_accuracy"]},
+        # a wrong answer that fakes a pass (comparisons always true): the probes, judged by the grader, not the worker, catch it
+        "cheat": {**ref, "ex05_accuracy": "import numpy as np, torch\nnp.allclose = lambda *a, **k: True\n"
+                  "torch.isclose = lambda a, b, **k: torch.ones_like(a, dtype=torch.bool)\n"
+                  + ref["ex05_accuracy"].replace(".mean().item()", ".sum().item()")},
     }
     for student, answers in cases.items():
         (subs / student / LAB).mkdir(parents=True)
@@ -81,7 +83,7 @@ def test_cluster_grades_exactly_like_local_workers(cluster, tmp_path):
     assert runs["dask"] == runs["local"], "a cluster run must give the same rows as local workers"
     totals = {s: sum(float(r[2]) for r in runs["dask"] if r[0] == s) for s in cases}
     assert totals["honest"] > totals["partial"] > 0
-    assert any(r[0] == "cheat" and float(r[2]) == 0 and "tamper" in r[3] for r in runs["dask"]), "tampering found on the cluster too"
+    assert any(r[0] == "cheat" and float(r[2]) == 0 and "grader's own check" in r[3] for r in runs["dask"]), "the wrong answer is caught on the cluster too"
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
@@ -96,4 +98,4 @@ def test_worker_with_another_copy_of_the_course_refuses():
     from autograder.cluster import run_on_worker
 
     with pytest.raises(RuntimeError, match="different copy of the course"):
-        run_on_worker({"cells": []}, 10, False, "0000000000000000")
+        run_on_worker({"cells": []}, 10, False, "0000000000000000", {})

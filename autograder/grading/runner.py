@@ -218,7 +218,7 @@ class Grader:
         self.client = None
         if todo or not (self.state / "reference.json").is_file():
             self.reference()
-        zygotes = self._slots(len(todo)) if todo else []
+        zygotes = self._slots(len(todo)) if todo or self.scheduler else []  # (a cluster is checked even with nothing to do)
         try:
             jobs: queue.Queue = queue.Queue()
             for student in todo:

@@ -808,24 +808,18 @@ def compare(ref: dict, got, mode: str = "values", tight: bool = False, test_tol=
             k = next(i for i, (a, b) in enumerate(zip(ra, ga)) if a != b)
             return ("the result shares memory with an input (a view, or the input itself): return a new tensor or array"
                     if ga[k] else "the result should be the input itself, updated in place, not a new tensor or array")
-        if "forward" in ref:
-            why = diff(unpack(ref["forward"]), unpack(got.get("forward")), mode, "what the returned model computes")
-            if why:
-                return why
         for name, n in (ref.get("callbacks") or {}).items():
             used = (got.get("callbacks") or {}).get(name, 0) if isinstance(got.get("callbacks"), dict) else 0
             if n and not used:
                 return f"it never calls the function it is given ({name}); use the argument, not a function of your own"
-        if "files" in ref:
-            why = diff(unpack(ref["files"]), unpack(got.get("files", {"$dict": {}})), mode, "the files it writes")
-            if why:
-                return why
-        if "grads" in ref:
-            if "grads" not in got:
-                return "autograd cannot differentiate the result with respect to the inputs (detached, or computed with NumPy?)"
-            why = diff(unpack(ref["grads"]), unpack(got["grads"]), mode, "the gradient autograd gives", tol)
-            if why:
-                return why
+        if "grads" in ref and "grads" not in got:
+            return "autograd cannot differentiate the result with respect to the inputs (detached, or computed with NumPy?)"
+        for key, what, missing in (("forward", "what the returned model computes", None), ("files", "the files it writes", {"$dict": {}}),
+                                   ("grads", "the gradient autograd gives", None)):
+            if key in ref:
+                why = diff(unpack(ref[key]), unpack(got.get(key, missing)), mode, what, tol if key == "grads" else None)
+                if why:
+                    return why
     except (ChannelError, KeyError, TypeError, ValueError) as err:
         return f"the result could not be read ({type(err).__name__}: {str(err)[:120]})"
     return ""
