@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             print(report(results))
         return 0 if results and all(r.passed for r in results) else 1
     if args.cmd == "grade":
+        from .course import GradingError
         from .grading.runner import ReferenceFailed, grade
         from .sandbox.host import SandboxUnavailable
 
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         except ReferenceFailed as err:
             print(f"cannot grade: {err}", file=sys.stderr)
             return 3
+        except GradingError as err:
+            print(f"cannot grade: {err}", file=sys.stderr)
+            return 2
         for r in results:
             tail = f"  ({r.reason})" if r.reason else ""
             print(f"{r.student:<20} {r.score:g}/{r.max_score:g}{tail}")

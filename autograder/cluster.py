@@ -24,7 +24,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .course import ROOT
+from .course import ROOT, GradingError
 
 _lock = threading.Lock()
 _idle: list = []
@@ -114,13 +114,13 @@ def connect(address: str):
     try:
         from distributed import Client
     except ImportError as err:
-        raise SystemExit("--scheduler needs Dask: pip install 'distributed==2026.8.0' (see requirements-dev.txt)") from err
+        raise GradingError("--scheduler needs Dask: pip install 'distributed==2026.8.0' (see requirements-dev.txt)") from err
     try:
         client = Client(address, timeout="30s")
     except OSError as err:
-        raise SystemExit(f"cannot reach the Dask scheduler at {address}: {err}") from err
+        raise GradingError(f"cannot reach the Dask scheduler at {address}: {err}") from err
     slots = sum(client.nthreads().values())
     if slots == 0:
         client.close()
-        raise SystemExit(f"the Dask scheduler at {address} has no workers: start some with `dask worker {address}`")
+        raise GradingError(f"the Dask scheduler at {address} has no workers: start some with `dask worker {address}`")
     return client, slots

@@ -13,6 +13,11 @@ SOLUTIONS, LABS, LECTURES = ROOT / "solutions", ROOT / "labs", ROOT / "lectures"
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
+class GradingError(RuntimeError):
+    """Something the instructor must fix before grading can start (a missing folder, a bad roster, no
+    cluster); ``python -m autograder`` turns it into exit status 2 with the message."""
+
+
 def lab_names() -> list[str]:
     """Every lab, by folder name (``lab01_tensors`` …), in course order."""
     return sorted(p.name for p in SOLUTIONS.glob("lab*") if (p / f"{p.name}.ipynb").is_file())

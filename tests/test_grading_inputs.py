@@ -9,6 +9,8 @@ import threading
 import nbformat
 import pytest
 
+from autograder.course import GradingError
+
 from autograder.grading import inputs
 from autograder.grading.feedback_html import sanitize_feedback_html
 from autograder.grading.inputs import (SubmissionRefused, check_submission, digest_files, list_students,
@@ -180,12 +182,12 @@ def test_read_roster(tmp_path):
     assert [r["id"] for r in read_roster(roster)] == ["alice", "bob"]
     assert read_roster(roster)[0] == {"id": "alice", "first_name": "Alice", "last_name": "A", "email": "a@x.org"}
     roster.write_text("id,first_name\nalice,Alice\n../etc,Eve\n")
-    with pytest.raises(SystemExit, match=r"line 3: '\.\./etc' is not a valid student id"):
+    with pytest.raises(GradingError, match=r"line 3: '\.\./etc' is not a valid student id"):
         read_roster(roster)
     roster.write_text("name\nalice\n")
-    with pytest.raises(SystemExit, match="'id' column"):
+    with pytest.raises(GradingError, match="'id' column"):
         read_roster(roster)
-    with pytest.raises(SystemExit, match="does not exist"):
+    with pytest.raises(GradingError, match="does not exist"):
         read_roster(tmp_path / "none.csv")
 
 

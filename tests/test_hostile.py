@@ -11,9 +11,9 @@ partial submission gets exactly the score stock ``nbgrader autograde`` gives it.
 
 Attack sources live in tests/hostile_cells.py; the classes: forged scores (1), reference outputs in the
 sandbox (2), code the static check cannot read (3), the zygote's memory (4), symbolic links (5), what one
-student leaves in /tmp for the next (6), limits (7), feedback pages and folder names (8). Two known grader
-bugs are strict xfails (they fail loudly once fixed): the memory limit is not the sandbox's total, and a POSIX
-message queue or a keyring key passes from one student to the next on the same worker.
+student leaves in /tmp for the next (6), limits (7), feedback pages and folder names (8). Two grader bugs
+this corpus found are fixed and stay tested: the memory limit is the whole sandbox's, and neither a POSIX
+message queue nor a keyring key passes from one student to the next on the same worker.
 """
 from __future__ import annotations
 
@@ -411,8 +411,6 @@ def test_run_time_bounded(corpus):
 
 
 @needs_bwrap
-@pytest.mark.xfail(strict=True, reason="grader bug: the sandbox cgroup is --memory + 1.5 GiB (host.ZYGOTE_OVERHEAD) while the "
-                                       "zygote holds about 0.3 GiB, so with --memory 1.5 a notebook's processes together hold 2 GiB unhindered")
 def test_memory_limit_is_for_the_whole_sandbox(corpus):
     row = corpus["table"]["two_hogs"]["ex05_accuracy"]
     assert "HELD 2 GiB" not in printed(executed(corpus["out"], "two_hogs")), "two children held 1 GiB each under --memory 1.5"
@@ -420,8 +418,6 @@ def test_memory_limit_is_for_the_whole_sandbox(corpus):
 
 
 @needs_bwrap
-@pytest.mark.xfail(strict=True, reason="grader bug: a POSIX message queue (the zygote's IPC namespace; only SysV objects are checked) "
-                                       "and a key in the user keyring (the zygote's uid) outlive a student, so the next student on that worker reads them")
 def test_nothing_passes_from_one_student_to_the_next(corpus):
     if corpus["workers"] != 1:
         pytest.skip("with --workers 1 the colluder runs right after the planter, in the same sandbox")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import nbformat
 
+from ..course import GradingError
+
 STUDENT_ID = re.compile(r"[A-Za-z0-9._-]+")
 MAX_NOTEBOOK_BYTES = 16 * 2**20
 _CHUNK = 2**20
@@ -219,25 +221,25 @@ def read_roster(path: Path) -> list[dict]:
     Exits with a message naming the line when an id is not a valid student id."""
     path = Path(path)
     if not path.is_file():
-        raise SystemExit(f"roster {path} does not exist")
+        raise GradingError(f"roster {path} does not exist")
     keep = ("id", "first_name", "last_name", "email")
     out, rows = [], 0
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             reader = csv.DictReader(f)
             if not reader.fieldnames or "id" not in reader.fieldnames:
-                raise SystemExit(f"roster {path} needs a header line with an 'id' column (and optionally first_name,last_name,email)")
+                raise GradingError(f"roster {path} needs a header line with an 'id' column (and optionally first_name,last_name,email)")
             for r in reader:
                 rows += 1
                 row = {k: (r.get(k) or "").strip() for k in keep}
                 if not row["id"]:
                     continue
                 if not valid_student_id(row["id"]):
-                    raise SystemExit(f"roster {path} line {reader.line_num}: {row['id']!r} is not a valid student id "
+                    raise GradingError(f"roster {path} line {reader.line_num}: {row['id']!r} is not a valid student id "
                                      "(letters, digits, '.', '_' and '-' only); fix the id in the roster")
                 out.append(row)
     except UnicodeDecodeError:
-        raise SystemExit(f"roster {path} is not UTF-8 text; save it as CSV UTF-8") from None
+        raise GradingError(f"roster {path} is not UTF-8 text; save it as CSV UTF-8") from None
     if not rows:
-        raise SystemExit(f"roster {path} needs a header line with an 'id' column (and optionally first_name,last_name,email)")
+        raise GradingError(f"roster {path} needs a header line with an 'id' column (and optionally first_name,last_name,email)")
     return out

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..course import GradingError
 from ..sandbox.policy import check_cell
 from ..sandbox.protocol import Job, Limits, Result
 from . import feedback as fb
@@ -182,7 +183,7 @@ class Grader:
 
         submissions = Path(submissions)
         if not submissions.is_dir():
-            raise SystemExit(f"submissions folder {submissions} does not exist")
+            raise GradingError(f"submissions folder {submissions} does not exist")
         self.course.prepare()
         (self.state / "logs").mkdir(parents=True, exist_ok=True)
         if self.roster:
@@ -196,7 +197,7 @@ class Grader:
             if row["id"] not in students:
                 records[row["id"]] = {"student": row["id"], "reason": "no submission from this student"}
         absent = sorted(records)
-        todo, inputs = [], {}
+        todo, inputs, resumed = [], {}, 0
         for student in students:
             reason, files = check_submission(submissions / student / self.lab, self.course.notebooks)
             saved = self.state / f"{student}.json"
@@ -210,11 +211,12 @@ class Grader:
                     old = {}
                 if old.get("version") == STATE_VERSION and old.get("hash") == digest_files(files) and old.get("recorded"):
                     records[student] = old
+                    resumed += 1
                     continue
             todo.append(student)
             inputs[student] = files
-        if len(todo) < len(students):
-            self.progress(f"resuming: {len(students) - len(todo)} submission(s) already graded, {len(todo)} to go")
+        if resumed:
+            self.progress(f"resuming: {resumed} submission(s) already graded, {len(todo)} to go")
         self.client = None
         if todo or not (self.state / "reference.json").is_file():
             self.reference()

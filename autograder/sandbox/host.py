@@ -122,6 +122,29 @@ class Cgroup:
             return None
         return cls(made)
 
+    def usage(self) -> int | None:
+        for d in self.dirs:
+            for name in ("memory.current", "memory.usage_in_bytes"):
+                try:
+                    return int((d / name).read_text())
+                except (OSError, ValueError):
+                    continue
+        return None
+
+    def limit(self, memory: int) -> None:
+        """Set the memory limit (once the zygote is up: its own usage plus what a notebook may use)."""
+        for d in self.dirs:
+            for name in ("memory.max", "memory.limit_in_bytes"):
+                if (d / name).exists():
+                    try:
+                        if name == "memory.limit_in_bytes" and (d / "memory.memsw.limit_in_bytes").exists():
+                            (d / "memory.memsw.limit_in_bytes").write_text(str(max(memory, int((d / name).read_text()))))
+                        (d / name).write_text(str(memory))
+                        if name == "memory.limit_in_bytes" and (d / "memory.memsw.limit_in_bytes").exists():
+                            (d / "memory.memsw.limit_in_bytes").write_text(str(memory))
+                    except OSError:
+                        pass
+
     def join_command(self) -> list[str]:
         """A shell prefix that moves itself into the cgroup, then execs the sandbox (no preexec_fn in a threaded grader)."""
         moves = " && ".join(f"echo $$ > {d / 'cgroup.procs'}" for d in self.dirs)
@@ -169,7 +192,7 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
             cmd += ["--symlink", os.readlink(target), f"/{link}"]
         elif target.is_dir():
             cmd += ["--ro-bind", str(target), f"/{link}"]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue", "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
             "--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp"]
     binds = [*_python_dirs(), *(str(ROOT / part) for part in ("dlcourse", "autograder", "datasets"))]
     made = set()
@@ -230,6 +253,9 @@ class Zygote:
             self.stop()
             hint = f" (see {self.log})" if self.log else ""
             raise SandboxUnavailable(f"the grading sandbox did not start: {first}{hint}")
+        if self.cgroup is not None:  # the zygote's own memory (torch, IPython) plus what one notebook may use
+            base = self.cgroup.usage()
+            self.cgroup.limit((base if base is not None else ZYGOTE_OVERHEAD) + self.limits.memory)
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -330,5 +356,6 @@ class Zygote:
             return result
         result.exit = status.get("code")
         if not status.get("clean"):
-            self.stop()  # something survived the clean-up: the next student gets a new sandbox
+            self.stop()  # something survived the clean-up: the next student gets a new sandbox, as a new user
+            self.uid = run_uid_base()
         return result

@@ -267,6 +267,7 @@ def execute(shell, job: dict, emit) -> None:
                           {n for c in job["cells"] for n in c.get("wrap", ())}) if job.get("record") else None
     for cell in job["cells"]:
         shell.execution_count = shell.execution_count or 1
+        timer[0] = timeout  # (a probe may have set its own)
         cap = Capture(shell.execution_count)
         current[0] = cap
         try:
@@ -394,15 +395,35 @@ def _ipc_objects() -> int:
     return count
 
 
+def _clear_keyrings() -> bool:
+    """Empty this user's kernel keyrings (they outlive processes and are not namespaced); True if done."""
+    import ctypes
+    import platform
+
+    number = {"x86_64": 250, "aarch64": 219}.get(platform.machine())  # SYS_keyctl
+    if number is None:
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        ok = True
+        for ring in (-4, -5):  # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING; KEYCTL_CLEAR = 7
+            if libc.syscall(number, 7, ring) != 0 and ctypes.get_errno() not in (2, 38, 126):  # ENOENT, ENOSYS, ENOKEY
+                ok = False
+        return ok
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def _clean() -> bool:
     """Empty the writable places a student could leave something in; True if they are really empty."""
     binds = [b for b in os.environ.get("DLCOURSE_BINDS", "").split(os.pathsep) if b]
-    places = [TMP, "/dev/shm"] if os.environ.get("DLCOURSE_SANDBOX") == "1" else [TMP]
+    places = [TMP, "/dev/shm", "/dev/mqueue"] if os.environ.get("DLCOURSE_SANDBOX") == "1" else [TMP]
+    keys_clear = _clear_keyrings() if os.environ.get("DLCOURSE_SANDBOX") == "1" else True
     for place in places:
         _empty(place, keep=binds)
     left = [os.path.join(p, e) for p in places if os.path.isdir(p) for e in os.listdir(p)
             if not any(b == os.path.join(p, e) or b.startswith(os.path.join(p, e) + "/") for b in binds)]
-    return not left and (_ipc_objects() == 0 or os.environ.get("DLCOURSE_SANDBOX") != "1")
+    return keys_clear and not left and (_ipc_objects() == 0 or os.environ.get("DLCOURSE_SANDBOX") != "1")
 
 
 def main() -> int:
