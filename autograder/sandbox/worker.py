@@ -202,7 +202,14 @@ def _fresh_scratch() -> str:
 def _no_unsafe_path() -> None:
     """Nothing writable is importable: drop '', the working directory and anything under /tmp from sys.path."""
     cwd = os.getcwd()
-    sys.path[:] = [p for p in sys.path if p not in ("", ".", cwd) and not (os.path.abspath(p) + "/").startswith(TMP + "/")]
+    # the course's own read-only folders stay (the repository may itself live under /tmp)
+    keep = [b for b in (os.environ.get("DLCOURSE_BINDS", "").split(os.pathsep) + os.environ.get("PYTHONPATH", "").split(os.pathsep)) if b]
+
+    def safe(p):
+        full = os.path.abspath(p) + "/"
+        return not full.startswith(TMP + "/") or any(full.startswith(k.rstrip("/") + "/") for k in keep)
+
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", cwd) and safe(p)]
     import importlib
 
     importlib.invalidate_caches()
