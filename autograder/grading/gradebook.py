@@ -5,20 +5,12 @@ gradebook, so ``nbgrader generate_feedback`` / ``export`` and formgrader work on
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 from ..course import SOLUTIONS, course_config, quiet_nbgrader_env
+from .inputs import digest_files
 from .plan import Plan, nbg
-
-
-def _digest(paths) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 class CourseFolder:
@@ -37,7 +29,7 @@ class CourseFolder:
         warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader 0.9 + SQLAlchemy 2 noise
         quiet_nbgrader_env()
         source = SOLUTIONS / self.lab
-        digest = _digest(sorted(source.glob("*.ipynb")))
+        digest = digest_files({p.name: p.read_bytes() for p in source.glob("*.ipynb")})
         marker = self.state / "source.sha256"
         fresh = not (marker.is_file() and marker.read_text() == digest)
         if fresh:

@@ -36,7 +36,7 @@ import nbformat
 
 from ..course import GradingError
 from ..sandbox.policy import check_cell
-from ..sandbox.protocol import Job, Limits, Result
+from ..sandbox.protocol import Limits
 from . import feedback as fb
 from .feedback import StudentResult
 from .gradebook import CourseFolder
@@ -294,5 +294,3 @@ def grade(lab: str, submissions: Path, out: Path, **kwargs) -> list[StudentResul
     """Autograde every student folder in ``submissions`` for ``lab``; write grades.csv and feedback."""
     return Grader(lab, out, **kwargs).grade(submissions)
 
-
-__all__ = ["Grader", "grade", "ReferenceFailed", "StudentResult", "Job", "Result"]

@@ -18,7 +18,6 @@ from ..sandbox.protocol import DISPLAY_CAP, STREAM_CAP, Result
 from .plan import Plan, is_test, nbg
 
 GRADER_CHECK = "GraderCheckFailed"
-NOTE = "GraderNote"
 
 
 def signal_reason(sig: int) -> str:

@@ -40,9 +40,6 @@ class Job:
         return cls(cells=list(data["cells"]), limits=Limits(**data.get("limits", {})), record=bool(data.get("record")),
                    visible=list(data.get("visible", [])), seed=int(data.get("seed", 0)))
 
-    def probe_count(self) -> int:
-        return sum(len(c.get("probes", ())) for c in self.cells)
-
 
 @dataclass
 class Result:
