@@ -300,9 +300,13 @@ COLLUDE = """
 import os, sys, ctypes
 _mine = os.getcwd()
 _found = []
+_course = [b for b in os.environ.get('DLCOURSE_BINDS', '').split(os.pathsep) if b]  # read-only course folders (a repo under /tmp)
+def _ours(p):
+    return p.startswith(_mine) or any(b == p or b.startswith(p + '/') or p.startswith(b + '/') for b in _course)
 for _top in ('/tmp', '/dev/shm'):
     for _root, _dirs, _files in os.walk(_top):
-        _found += [os.path.join(_root, f) for f in _files + _dirs if not os.path.join(_root, f).startswith(_mine)]
+        _dirs[:] = [d for d in _dirs if not any(os.path.join(_root, d).startswith(b + '/') or os.path.join(_root, d) == b for b in _course)]
+        _found += [os.path.join(_root, f) for f in _files + _dirs if not _ours(os.path.join(_root, f))]
 for _p in ('/tmp/answers.txt', '/tmp/secrets.py', '/dev/shm/planted'):
     try:
         with open(_p) as _f:
