@@ -61,13 +61,16 @@ def audit(lab: str) -> dict:
         return ""
 
     out = {"lab": lab, "probes": len(probes), "exercises": sorted(by_exercise), "reference": verdict(probes),
-           "mutants": {}, "alternatives": {}}
+           "mutants": {}, "alternatives": {}, "broken": {}}
     module = M.load_module(lab)
     candidates = [("mutants", m.id, m.answer, _answer_source(M.apply(M.lab_source(lab), m), m.answer)) for m in module.MUTANTS]
     candidates += [("alternatives", a.id, a.answer, a.source) for a in getattr(module, "ALTERNATIVES", [])]
     for group, name, gid, source in candidates:
         got.clear()
-        shell.run_cell(source, store_history=False)
+        ran = shell.run_cell(source, store_history=False)
+        err = ran.error_before_exec or ran.error_in_exec
+        if isinstance(err, SyntaxError):  # a mutant that does not compile tests nothing: the old answer stays defined
+            out["broken"][name] = f"{type(err).__name__}: {err}"
         worker.answer_probes(shell, by_exercise.get(gid, []), emit)
         out[group][name] = verdict(by_exercise.get(gid, [])) if by_exercise.get(gid) else "no probes for this exercise"
         shell.run_cell(answers[gid], store_history=False)

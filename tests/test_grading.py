@@ -15,6 +15,11 @@ from tests import mutants as M
 from tests.cheats import CHEATS
 
 
+# the released labs of 2026-12-01 filled with the reference answers, setup cells as they were then: what a
+# student saved before the helper library moved must keep grading exactly as it did
+SAVED = ROOT / "tests" / "fixtures" / "saved_labs"
+
+
 def released(lab):
     return nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4)
 
@@ -46,6 +51,31 @@ def mutant_answers(lab):
     return answers
 
 
+# "compute it yourself" rules, broken through a name bound before the tests switch the function off: neither
+# the visible tests nor the probes see the call, so only the grader's source check of the rule can
+ALIASED_RULE_BREAKS = {
+    "lab05_logistic_regression": {
+        "ex01_sigmoid": "from torch import sigmoid as _sig\n\n\ndef sigmoid(z):\n    return _sig(z)\n",
+        "ex02_bce_with_logits": "_bce = F.binary_cross_entropy_with_logits\n\n\ndef bce_with_logits(logits, y):\n    return _bce(logits, y)\n",
+    },
+    "lab11_convolution_pooling": {
+        "ex03_conv2d_im2col": "_conv = getattr(F, 'conv2d')\n\n\ndef conv2d_im2col(x, w, b=None, stride=1, padding=0):\n"
+                              "    return _conv(x, w, b, stride=stride, padding=padding)\n",
+    },
+}
+RULE_MUTANTS = {"uses_torch_sigmoid", "uses_builtin", "uses_autograd", "uses_conv2d"}  # forbidden calls, right values
+
+
+def rule_breaking_answers(lab):
+    """Every forbidden-call mutant of the lab, the rest answered correctly (empty if the lab states no such rule)."""
+    answers = {}
+    for m in M.load(lab):
+        if m.name in RULE_MUTANTS:
+            cell = next(c for c in M.apply(M.lab_source(lab), m).cells if c.metadata.get("nbgrader", {}).get("grade_id") == m.answer)
+            answers[m.answer] = strip_solution_markers(cell.source)
+    return answers
+
+
 def read_grades(out):
     with open(out / "grades.csv", newline="") as f:
         return list(csv.DictReader(f))
@@ -66,6 +96,7 @@ def per_student(rows):
 def test_grade_solution_blank_and_broken(lab, tmp_path):
     subs, out = tmp_path / "submitted", tmp_path / "out"
     submit(subs, "ada_solution", lab, fill_answers(released(lab), solution_answers(lab)))
+    submit(subs, "sam_saved_today", lab, nbformat.read(SAVED / f"{lab}.ipynb", as_version=4))
     submit(subs, "bob_blank", lab, released(lab))
     submit(subs, "cy_broken_json", lab, text='{"cells": [')
     submit(subs, "dee_wrong_name", lab, released(lab), name="Untitled.ipynb")
@@ -74,17 +105,35 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     for kind, cell in CHEATS.items():  # a generic cheat cell pasted at the top, with no answers / wrong answers
         submit(subs, f"mal_{kind}_blank", lab, with_cell_on_top(released(lab), cell))
         submit(subs, f"mal_{kind}_mutants", lab, with_cell_on_top(wrong, cell))
+    rules = {"mal_rules": rule_breaking_answers(lab), "fay_aliased_rules": ALIASED_RULE_BREAKS.get(lab, {})}
+    for student, broken in rules.items():
+        if broken:
+            nb = fill_answers(released(lab), {**solution_answers(lab), **broken})
+            submit(subs, student, lab, with_cell_on_top(nb, CHEATS["silence"]) if student.startswith("mal_") else nb)
     before = {p: p.read_bytes() for p in subs.rglob("*.ipynb")}
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     rows = read_grades(out)
+    for student, broken in rules.items():  # a forbidden call costs its exercise, even with the visible tests forged
+        for r in (r for r in rows if r["student"] == student):
+            exercise = r["grade_id"].removesuffix("_tests")
+            if exercise in broken:
+                assert float(r["score"] or 0) == 0, f"{student}: {r['grade_id']} breaks its stated rule but kept {r['score']} points"
+                assert r["reason"], f"{student}: {r['grade_id']} lost its points without a reason"
+                if student.startswith("fay_"):  # the visible test's message, or else the grader's rule check
+                    assert "yourself" in r["reason"], f"{student}: the reason should name the rule, got {r['reason']!r}"
+            elif student.startswith("fay_") and not any(exercise.startswith(b.split("_")[0]) for b in broken):
+                assert r["score"] == r["max_score"], f"{student}: {r['grade_id']} is answered correctly but lost points ({r['reason']})"
     assert list(rows[0]) == ["student", "assignment", "grade_id", "score", "max_score", "reason"]
     totals = per_student(rows)
     n_cells = len([r for r in rows if r["student"] == "ada_solution"])
     assert all(len([r for r in rows if r["student"] == s]) == n_cells for s in totals), "every student gets one row per graded cell"
     score, maximum, reasons = totals["ada_solution"]
     assert score == maximum > 0 and reasons == {""}, f"the reference solution must get full marks: {score}/{maximum}"
+    saved = {r["grade_id"]: r["score"] for r in rows if r["student"] == "sam_saved_today"}
+    assert saved == {r["grade_id"]: r["score"] for r in rows if r["student"] == "ada_solution"}, (
+        "a notebook saved from the labs as released on 2026-12-01 (tests/fixtures/saved_labs) must grade as the solution does")
     assert totals["bob_blank"][0] == 0, "an untouched lab must score 0"
     assert all(r.startswith("not attempted") for r in totals["bob_blank"][2]), "each lost point names its reason"
     assert totals["cy_broken_json"][0] == 0 and "not valid notebook JSON" in totals["cy_broken_json"][2].pop()

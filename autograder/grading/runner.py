@@ -35,13 +35,13 @@ from pathlib import Path
 import nbformat
 
 from ..course import GradingError
-from ..sandbox.policy import check_cell
+from ..sandbox.policy import check_cell, switched_off_uses
 from ..sandbox.protocol import Limits
 from . import feedback as fb
 from .feedback import StudentResult
 from .gradebook import CourseFolder
 from .inputs import check_submission, digest_files, list_students, read_roster
-from .verdicts import apply, cell_reasons, notes_of, probe_failures, score
+from .verdicts import apply, cell_reasons, notes_of, probe_failures, rule_failures, score
 
 CSV_COLUMNS = ["student", "assignment", "grade_id", "score", "max_score", "reason"]
 STATE_VERSION = 2
@@ -139,7 +139,9 @@ class Grader:
             job = plan.student_job(nb, probes, self.limits)
             result = zygote.run(job, deadline=self.deadline(len(job.cells), sum(p.get("time_limit", 10) for p in probes)))
             apply(nb, result)
-            score(nb, plan, probe_failures(plan, probes, self.signatures.get(name, {}), result), notes)
+            wrong = probe_failures(plan, probes, self.signatures.get(name, {}), result)
+            wrong.update(rule_failures(plan, probes, nb, authored))
+            score(nb, plan, wrong, notes)
             run_dir = self.state / "runs" / student
             run_dir.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, run_dir / name)

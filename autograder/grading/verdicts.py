@@ -105,6 +105,29 @@ def probe_failures(plan: Plan, probes: list[dict], signatures: dict[int, dict], 
     return wrong
 
 
+def rule_failures(plan: Plan, probes: list[dict], nb, authored: dict[int, str]) -> dict[str, str]:
+    """answer grade_id -> the stated "don't call X" rule its answer cell breaks, read from the source here.
+
+    The functions an exercise forbids are those its tests switch off while calling the answer (recorded
+    with the probes); a probe makes such a call raise, and this catches one reached through a name bound
+    before the test switched it off."""
+    from ..sandbox.policy import switched_off_uses
+
+    disabled: dict[str, set[str]] = {}
+    for probe in probes:
+        gid = plan.owner.get(probe["name"])
+        if gid and probe.get("disabled"):
+            disabled.setdefault(gid, set()).update(probe["disabled"])
+    broken: dict[str, str] = {}
+    for i, what in authored.items():
+        gid = what.split(" ", 1)[1] if what.startswith("answer ") else None
+        if gid in disabled:
+            found = switched_off_uses(nb.cells[i].source, disabled[gid])
+            if found:
+                broken[gid] = f"line {found[0].line} of your answer {found[0].what}"
+    return broken
+
+
 def score(nb, plan: Plan, wrong: dict[str, str], notes: dict[int, str]) -> None:
     """Write the grader's verdicts into the executed notebook (before nbgrader scores it)."""
     from nbgrader.utils import determine_grade

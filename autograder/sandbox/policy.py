@@ -170,3 +170,36 @@ def protected_names(test_sources: list[str], setup_sources: list[str]) -> set[st
     import builtins
 
     return (bound & used) | {n for n in used if hasattr(builtins, n)}
+
+
+def switched_off_uses(source: str, disabled: set[str]) -> list[Violation]:
+    """Where an answer cell uses a library function that its exercise's tests switch off: a rule the
+    instructions state ("write the sigmoid yourself"), checked here on the source, in the grader's process.
+
+    The probes already make such a call raise; this also catches the names a probe cannot switch off, bound
+    before the test ran (``from torch import sigmoid as s``, ``f = torch.sigmoid``, ``getattr(torch, "sigmoid")``).
+    """
+    leaves: dict[str, str] = {}
+    for dotted in sorted(disabled):
+        leaves.setdefault(dotted.rpartition(".")[2], dotted)
+    if not leaves:
+        return []
+    try:
+        tree = ast.parse(python_source(source))
+    except (SyntaxError, ValueError, IndentationError):
+        return []
+    found: list[Violation] = []
+    for node in ast.walk(tree):
+        name = None
+        if isinstance(node, ast.Attribute) and node.attr in leaves:
+            name = node.attr
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "torch":
+            name = next((a.name for a in node.names if a.name in leaves), None)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value in leaves):
+            name = node.args[1].value
+        if name:
+            what = ast.unparse(node) if not isinstance(node, ast.ImportFrom) else f"{node.module}.{name}"
+            found.append(Violation(getattr(node, "lineno", 0), f"uses {what[:60]}, which this exercise asks you "
+                                   "not to call: compute it yourself"))
+    return found

@@ -16,6 +16,11 @@
    the course's checks use. The student's process never learns the reference signature, so the only way to
    match it is to compute it.
 
+The **ambient context** of a call is recorded too and replayed by its probe: the library functions a test
+switched off while calling the answer (a lab that says "write sigmoid yourself" patches ``torch.sigmoid`` to
+raise) and whether autograd was on. A probe then switches the same functions off, so a forbidden call raises in
+the probe exactly as it did in the test.
+
 Kinds of probe: ``call`` (a function), ``init`` (construct an answer class: parameter shapes) and ``forward``
 (construct, load a given state, set train/eval, run forward; output and state after).
 """
@@ -32,6 +37,84 @@ MAX_PROBES = 8  # probes kept per answer name (32 for a function that answers in
 MAX_FAST_PROBES = 32
 RECORD_LIMIT = 2**20  # bytes per recorded value
 RTOL, ATOL = 1e-4, 1e-6
+# the library surfaces whose functions a test may switch off while it calls an answer
+SURFACES = ("torch", "torch.nn.functional", "torch.special", "torch.linalg", "torch.autograd", "torch.fft", "torch.Tensor")
+_MISSING = object()
+
+
+def _surfaces() -> dict:
+    import importlib
+
+    import torch
+
+    return {d: torch.Tensor if d == "torch.Tensor" else importlib.import_module(d) for d in SURFACES}
+
+
+class _Ambient:
+    """What a test changed around a call: library functions it switched off, and autograd's mode."""
+
+    def __init__(self):
+        self.surfaces = _surfaces()
+        self.pristine = {d: dict(vars(obj)) for d, obj in self.surfaces.items()}
+
+    def context(self) -> dict:
+        import types
+
+        import torch
+
+        out: dict = {}
+        off = []
+        for dotted, obj in self.surfaces.items():
+            before = self.pristine[dotted]
+            for name, value in list(vars(obj).items()):
+                if name.startswith("_") or before.get(name, _MISSING) is value:
+                    continue
+                if callable(value) and not isinstance(value, (type, types.ModuleType)):
+                    off.append(f"{dotted}.{name}")
+        if off:
+            out["disabled"] = sorted(off)[:32]
+        if not torch.is_grad_enabled():
+            out["grad_enabled"] = False
+        return out
+
+
+class switched_off:
+    """Replays a recorded ambient context in the sandbox: the listed functions raise, autograd as recorded."""
+
+    def __init__(self, probe: dict):
+        self.names = [n for n in probe.get("disabled", ()) if isinstance(n, str) and n.rpartition(".")[0] in SURFACES]
+        self.grad = probe.get("grad_enabled", True) is not False
+        self.saved: list = []
+
+    def __enter__(self):
+        import torch
+
+        surfaces = _surfaces() if self.names else {}
+        for dotted in self.names:
+            owner_name, _, attr = dotted.rpartition(".")
+            owner = surfaces[owner_name]
+
+            def off(*args, _name=dotted, **kwargs):
+                raise RuntimeError(f"{_name} is switched off while this exercise is tested: "
+                                   "the instructions ask you to compute it yourself")
+
+            self.saved.append((owner, attr, vars(owner).get(attr, _MISSING)))
+            setattr(owner, attr, off)
+        self.grad_before = torch.is_grad_enabled()
+        torch.set_grad_enabled(self.grad)
+        return self
+
+    def __exit__(self, *exc):
+        import torch
+
+        torch.set_grad_enabled(self.grad_before)
+        for owner, attr, old in reversed(self.saved):
+            if old is _MISSING:
+                delattr(owner, attr)
+            else:
+                setattr(owner, attr, old)
+        self.saved.clear()
+        return False
 
 
 # ------------------------------------------------------------------------------ recording (reference side)
@@ -50,6 +133,7 @@ class Recorder:
         self.inits = {}
         self.codec = Inputs(callable_name=self._callable_name, module_ok=self._module_ok, scratch=os.environ.get("TMPDIR"))
         self.outputs: list = []  # (memory span, record) of recent answers' outputs: a check on them gives its tolerance
+        self.ambient = _Ambient()
 
     def _callable_name(self, fn):
         for name in self.visible:
@@ -117,7 +201,8 @@ class Recorder:
             record = None
             if recorder.depth == 0:
                 try:
-                    record = {"kind": "call", "inputs": recorder._pack({"args": list(args), "kwargs": kwargs})}
+                    record = {"kind": "call", "inputs": recorder._pack({"args": list(args), "kwargs": kwargs}),
+                              **recorder.ambient.context()}
                 except (Unsupported, ValueError, TypeError, RuntimeError):
                     record = None
             recorder.depth += 1
@@ -187,7 +272,8 @@ class Recorder:
                     state = {k: v.detach().clone() for k, v in module.state_dict().items()}
                     recorder._add(name, {"kind": "forward", "init": inits[module], "state": recorder._pack(state),
                                          "training": bool(module.training),
-                                         "inputs": recorder._pack({"args": list(args), "kwargs": kwargs})})
+                                         "inputs": recorder._pack({"args": list(args), "kwargs": kwargs}),
+                                         **recorder.ambient.context()})
                 except (Unsupported, ValueError, TypeError, RuntimeError):
                     pass
             recorder.depth += 1
@@ -449,7 +535,8 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
             call = unpack(probe["inputs"], namespace=namespace)
             args, kwargs = call["args"], call["kwargs"]
             needs_grad = [t for t in _tensor_leaves([args, kwargs], []) if t.requires_grad and t.is_leaf]
-            out = target(*args, **kwargs)
+            with switched_off(probe):
+                out = _drained(target(*args, **kwargs))
         else:
             init = unpack(probe["init"], namespace=namespace)
             module = target(*init["args"], **init["kwargs"])
@@ -460,11 +547,8 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
             module.train(bool(probe.get("training", True)))
             call = unpack(probe["inputs"], namespace=namespace)
             args, kwargs, needs_grad = call["args"], call["kwargs"], []
-            out = module(*args, **kwargs)
-        if hasattr(out, "__next__") and hasattr(out, "__iter__") and not isinstance(out, (torch.Tensor, str, bytes)):
-            import itertools
-
-            out = list(itertools.islice(out, MAX_ITEMS + 1))  # a generator: its items, drained to a bounded length
+            with switched_off(probe):
+                out = _drained(module(*args, **kwargs))
     except Exception as err:  # noqa: BLE001 - a student's code may raise anything
         return {"raised": type(err).__name__, "message": str(err)[:300]}
     sig: dict = {}
@@ -511,6 +595,17 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     return sig
 
 
+def _drained(out):
+    """A generator's items, drained to a bounded length (inside the call's context); anything else as it is."""
+    import itertools
+
+    import torch
+
+    if hasattr(out, "__next__") and hasattr(out, "__iter__") and not isinstance(out, (torch.Tensor, str, bytes)):
+        return list(itertools.islice(out, MAX_ITEMS + 1))
+    return out
+
+
 def _scrub(value):
     """File arguments as their names: the folder a probe's files live in is new every time."""
     import os
@@ -523,6 +618,8 @@ def _scrub(value):
         return tuple(_scrub(v) for v in value)
     if isinstance(value, dict):
         return {k: _scrub(v) for k, v in value.items()}
+    if callable(value) and not hasattr(value, "state_dict") and not hasattr(value, "shape"):
+        return f"<callable {getattr(value, '__name__', type(value).__name__)}>"  # (its calls are counted apart)
     return value
 
 
@@ -582,7 +679,7 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
                 break
             rng = np.random.default_rng([run_seed & 0xFFFFFFFF, k, sum(map(ord, name))])
             probe = {"name": name, "kind": call["kind"], "seed": int(rng.integers(1, 2**31))}
-            for key in ("init", "state", "training", "then_forward", "tol"):
+            for key in ("init", "state", "training", "then_forward", "tol", "disabled", "grad_enabled"):
                 if key in call:
                     probe[key] = call[key]
             probe["tight"] = _is_tight(call)

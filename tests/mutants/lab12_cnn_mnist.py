@@ -36,7 +36,7 @@ MUTANTS = [
         ("recall = tp / C.sum(dim=1).clamp(min=1)", "recall = tp / C.sum(dim=1)"))),
     Mutant("ex03_precision_recall", "divides_by_total", replace=(
         ("precision = tp / C.sum(dim=0).clamp(min=1)", "precision = tp / C.sum()"),)),
-    Mutant("ex03_precision_recall", "integer_division", replace=(("C = C.to(torch.float32)\n", ""),
+    Mutant("ex03_precision_recall", "integer_division", replace=(("    C = C.to(torch.float32)\n", ""),
                                                                 ("return precision, recall", "return precision.floor(), recall.floor()"))),
     # ex04 top_k_confident_mistakes
     Mutant("ex04_mistakes", "ascending", replace=((MIS_ORDER, "order = torch.argsort(conf, descending=False)"),

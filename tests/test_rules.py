@@ -1,0 +1,53 @@
+"""Stated "compute it yourself" rules: the probes replay a test's switched-off functions, and the grader reads
+the answer's source for the ones a probe cannot switch off (fast: no sandbox, no kernel)."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+from autograder.sandbox.policy import switched_off_uses
+from autograder.sandbox.probes import _Ambient, switched_off
+
+SIGMOID_OFF = {"torch.sigmoid", "torch.Tensor.sigmoid", "torch.special.expit", "torch.nn.functional.sigmoid"}
+
+
+@pytest.mark.parametrize("source, what", [
+    ("def sigmoid(z):\n    return torch.sigmoid(z)\n", "torch.sigmoid"),
+    ("def sigmoid(z):\n    return z.sigmoid()\n", "z.sigmoid"),
+    ("from torch import sigmoid as s\n\ndef sigmoid(z):\n    return s(z)\n", "torch.sigmoid"),
+    ("f = torch.special.expit\n\ndef sigmoid(z):\n    return f(z)\n", "torch.special.expit"),
+    ("def sigmoid(z):\n    return getattr(torch, 'sigmoid')(z)\n", "getattr(torch, 'sigmoid')"),
+])
+def test_rule_check_names_the_forbidden_call(source, what):
+    found = switched_off_uses(source, SIGMOID_OFF)
+    assert found and what in found[0].what and "compute it yourself" in found[0].what
+
+
+@pytest.mark.parametrize("source", [
+    'def sigmoid(z):\n    """The sigmoid, 1 / (1 + exp(-z)); not torch.sigmoid."""\n    return 1 / (1 + torch.exp(-z))\n',
+    "def sigmoid(z):\n    e = torch.exp(-z.abs())\n    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))\n",
+    "def sigmoid(z):\n    return 1 / (1 + torch.exp(-z))\n\n\ndef predict(z):\n    return sigmoid(z) > 0.5\n",
+    "def broken(:\n",  # does not compile: reported by running it, not here
+])
+def test_rule_check_leaves_honest_answers_alone(source):
+    assert switched_off_uses(source, SIGMOID_OFF) == []
+
+
+def test_a_probe_switches_off_what_its_test_did_and_restores_it():
+    ambient = _Ambient()
+    assert ambient.context() == {}
+    original, method = torch.sigmoid, torch.Tensor.sigmoid
+    with switched_off({"disabled": sorted(SIGMOID_OFF), "grad_enabled": False}):
+        assert not torch.is_grad_enabled()
+        recorded = ambient.context()
+        assert set(recorded["disabled"]) == SIGMOID_OFF and recorded["grad_enabled"] is False
+        for call in (lambda: torch.sigmoid(torch.zeros(2)), lambda: torch.zeros(2).sigmoid(), lambda: F.sigmoid(torch.zeros(2))):
+            with pytest.raises(RuntimeError, match="switched off while this exercise is tested"):
+                call()
+        assert torch.exp(torch.zeros(1)).item() == 1.0  # everything else still works
+    assert torch.sigmoid is original and torch.Tensor.sigmoid is method and "sigmoid" not in vars(torch.Tensor)
+    assert torch.is_grad_enabled() and ambient.context() == {}
+
+
+def test_a_probe_ignores_names_outside_the_library_surfaces():
+    with switched_off({"disabled": ["os.system", "builtins.open", 42]}) as off:
+        assert off.names == []
