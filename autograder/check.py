@@ -7,7 +7,6 @@ where it has nothing to do (nbgrader, nbclient and our grader execute that cell 
 """
 from __future__ import annotations
 
-import html
 import json
 import os
 import signal
@@ -19,10 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .scoretable import SYMBOL
+
 if TYPE_CHECKING:
     from .engine import CellResult
 
-SYMBOL = {"passed": "PASS", "failed": "FAIL", "not attempted": "TODO"}
 SESSION_VAR = "JPY_SESSION_NAME"  # jupyter_server sets it in a notebook's kernel: the notebook's path
 HINT = ("self_check() checks the saved notebook from inside JupyterLab; from a terminal run "
         "`make check NB=labs/labNN_name/labNN_name.ipynb` (or `python -m autograder check NOTEBOOK`).")
@@ -54,17 +54,10 @@ def report(results: list[CellResult]) -> str:
 
 def report_html(results: list[CellResult]) -> str:
     """The table of :func:`report` as HTML, for a notebook's output."""
-    colour = {"passed": "#1a7f37", "failed": "#cf222e", "not attempted": "#9a6700"}
-    rows = "".join(
-        f"<tr><td style='color:{colour[r.status]};font-weight:bold'>{SYMBOL[r.status]}</td>"
-        f"<td><code>{html.escape(r.grade_id)}</code></td><td>{r.score:g}/{r.points:g}</td>"
-        f"<td style='text-align:left;white-space:pre-wrap'>{html.escape(r.message if r.status != 'passed' else '')}</td></tr>"
-        for r in results)
-    total, points = sum(r.score for r in results), sum(r.points for r in results)
-    return ("<table><thead><tr><th></th><th>exercise</th><th>points</th><th style='text-align:left'>message</th>"
-            f"</tr></thead><tbody>{rows}</tbody><tfoot><tr><td></td><td><b>total</b></td>"
-            f"<td><b>{total:g}/{points:g}</b></td><td style='text-align:left'>visible tests only; hidden tests "
-            "run at grading</td></tr></tfoot></table>")
+    from .scoretable import score_table
+
+    return score_table(((r.status, r.grade_id, r.score, r.points, r.message) for r in results),
+                       foot="visible tests only; hidden tests run at grading")
 
 
 def _shell():

@@ -19,7 +19,6 @@ from __future__ import annotations
 import atexit
 import functools
 import hashlib
-import os
 import tempfile
 import threading
 from pathlib import Path

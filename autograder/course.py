@@ -8,6 +8,8 @@ import nbformat
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from .notebook import nbg
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, LABS, LECTURES = ROOT / "solutions", ROOT / "labs", ROOT / "lectures"
 SOLUTION_BEGIN, SOLUTION_END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -69,9 +71,9 @@ def solution_answers(lab: str) -> dict[str, str]:
     """grade_id -> reference answer (markers stripped) for every answer cell of the lab's source."""
     nb = nbformat.read(source_notebook(lab), as_version=4)
     return {
-        c.metadata["nbgrader"]["grade_id"]: strip_solution_markers(c.source)
+        nbg(c)["grade_id"]: strip_solution_markers(c.source)
         for c in nb.cells
-        if c.metadata.get("nbgrader", {}).get("solution")
+        if nbg(c).get("solution")
     }
 
 
@@ -79,8 +81,8 @@ def fill_answers(nb, answers: dict[str, str]):
     """A copy of the (student) notebook ``nb`` with the answer cells named in ``answers`` replaced."""
     nb = copy_notebook(nb)
     for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in answers and cell.metadata["nbgrader"].get("solution"):
+        gid = nbg(cell).get("grade_id")
+        if gid in answers and nbg(cell).get("solution"):
             cell.source = answers[gid]
     return nb
 

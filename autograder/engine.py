@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import nbformat
 from nbclient import NotebookClient
@@ -19,6 +18,7 @@ from nbclient.exceptions import DeadKernelError
 from nbgrader.utils import determine_grade, is_grade, is_solution
 
 from .course import copy_notebook
+from .notebook import nbg
 
 RESET = (
     "get_ipython().run_line_magic('reset', '-f')\n"
@@ -63,7 +63,7 @@ def score_notebook(nb) -> list[CellResult]:
     for cell in nb.cells:
         if not is_grade(cell) or is_solution(cell) or cell.cell_type != "code":
             continue
-        meta = cell.metadata["nbgrader"]
+        meta = nbg(cell)
         score, max_score = determine_grade(cell)
         score = float(score or 0.0)
         message = error_message(cell)
@@ -167,8 +167,3 @@ def run_notebook(path: str | Path, *, timeout: int = 300, env: dict | None = Non
     with KernelSession(path.parent, timeout=timeout, env=env) as session:
         return session.run(nb, reset=False)
 
-
-def grade_many(notebooks: Iterable, cwd: str | Path, **kwargs) -> list[list[CellResult]]:
-    """Grade many notebooks in one kernel (see :class:`KernelSession`)."""
-    with KernelSession(cwd, **kwargs) as session:
-        return [session.grade(nb) for nb in notebooks]

@@ -1,6 +1,6 @@
 """Do the grader's probes reject every plausible wrong answer, and accept every correct one?
 
-``python -m tests.probe_audit LAB`` prints JSON: for each mutant of the lab (tests/mutants) and each correct
+``python -m tests.probe_audit LAB`` prints JSON: for each mutant of the lab (exercises/mutants) and each correct
 alternative (``ALTERNATIVES`` in the same module, if any), the reason the grader's probes give, or '' if
 they accept it. The reference runs exactly as in a grading run (its own process, recording its tests'
 calls); the student side runs the released notebook with the reference's answers once, in this process,
@@ -26,7 +26,7 @@ def audit(lab: str) -> dict:
     from autograder.sandbox.host import Zygote
     from autograder.sandbox.probes import compare
     from autograder.sandbox.protocol import Limits
-    from tests import mutants as M
+    from exercises import mutants as M
 
     plan = Plan.build(source_notebook(lab), LABS / lab / f"{lab}.ipynb")
     limits = Limits(cell_timeout=120.0)
@@ -63,7 +63,7 @@ def audit(lab: str) -> dict:
     out = {"lab": lab, "probes": len(probes), "exercises": sorted(by_exercise), "reference": verdict(probes),
            "mutants": {}, "alternatives": {}, "broken": {}}
     module = M.load_module(lab)
-    candidates = [("mutants", m.id, m.answer, _answer_source(M.apply(M.lab_source(lab), m), m.answer)) for m in module.MUTANTS]
+    candidates = [("mutants", m.id, m.answer, M.answer_source(lab, m)) for m in module.MUTANTS]
     candidates += [("alternatives", a.id, a.answer, a.source) for a in getattr(module, "ALTERNATIVES", [])]
     for group, name, gid, source in candidates:
         got.clear()
@@ -76,13 +76,6 @@ def audit(lab: str) -> dict:
         shell.run_cell(answers[gid], store_history=False)
     sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
     return out
-
-
-def _answer_source(nb, gid: str) -> str:
-    from autograder.course import strip_solution_markers
-
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid and c.metadata["nbgrader"].get("solution"))
-    return strip_solution_markers(cell.source)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.notebook import nbg
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
 LECTURE = ROOT / "lectures" / "lec02_linear_regression.ipynb"          # LineFitExplorer: W and b sliders over a plot
@@ -311,7 +313,7 @@ def test_lecture_widget_is_live(page, lab_server, copies):
 
 def _reference_answer(grade_id: str) -> str:
     cell = next(c for c in nbformat.read(SOLUTION, as_version=4).cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+                if nbg(c).get("grade_id") == grade_id)
     return "\n".join(ln for ln in cell.source.splitlines()
                      if ln.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
 
@@ -319,7 +321,7 @@ def _reference_answer(grade_id: str) -> str:
 def test_lab_exercise_passes_in_the_browser(page, lab_server, copies):
     """Type the reference answer of exercise 1 into lab 01, run up to its test cell: it reports success."""
     nb = nbformat.read(LAB, as_version=4)
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    ids = [nbg(c).get("grade_id") for c in nb.cells]
     answer_at, test_at = ids.index(EXERCISE), ids.index(f"{EXERCISE}_tests")
     passed = re.findall(r'print\(\s*"([^"]+)"\s*\)', nb.cells[test_at].source)[-1]   # what the test cell prints on success
     answer = _reference_answer(EXERCISE)

@@ -10,8 +10,9 @@ import sys
 import nbformat
 import pytest
 
-from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers, strip_solution_markers
-from tests import mutants as M
+from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers
+from autograder.notebook import nbg
+from exercises import mutants as M
 from tests.cheats import CHEATS
 
 
@@ -42,12 +43,11 @@ def with_cell_on_top(nb, source):
 
 
 def mutant_answers(lab):
-    """Every exercise answered with its first plausible wrong answer (tests/mutants)."""
+    """Every exercise answered with its first plausible wrong answer (exercises/mutants)."""
     answers = {}
     for m in M.load(lab):
         if m.answer not in answers:
-            cell = next(c for c in M.apply(M.lab_source(lab), m).cells if c.metadata.get("nbgrader", {}).get("grade_id") == m.answer)
-            answers[m.answer] = strip_solution_markers(cell.source)
+            answers[m.answer] = M.answer_source(lab, m)
     return answers
 
 
@@ -71,8 +71,7 @@ def rule_breaking_answers(lab):
     answers = {}
     for m in M.load(lab):
         if m.name in RULE_MUTANTS:
-            cell = next(c for c in M.apply(M.lab_source(lab), m).cells if c.metadata.get("nbgrader", {}).get("grade_id") == m.answer)
-            answers[m.answer] = strip_solution_markers(cell.source)
+            answers[m.answer] = M.answer_source(lab, m)
     return answers
 
 
@@ -92,6 +91,7 @@ def per_student(rows):
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 @pytest.mark.parametrize("lab", lab_names())
 def test_grade_solution_blank_and_broken(lab, tmp_path):
     subs, out = tmp_path / "submitted", tmp_path / "out"
@@ -155,10 +155,11 @@ CRASH = "import numpy as np\nnp.lib.stride_tricks.as_strided(np.zeros(1), shape=
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 def test_grade_survives_crash_and_timeout(tmp_path):
     lab = lab_names()[0]
     subs, out = tmp_path / "submitted", tmp_path / "out"
-    first = next(c for c in released(lab).cells if c.metadata.get("nbgrader", {}).get("solution")).metadata.nbgrader.grade_id
+    first = next(c for c in released(lab).cells if nbg(c).get("solution")).metadata.nbgrader.grade_id
     answers = solution_answers(lab)
     submit(subs, "crash", lab, fill_answers(released(lab), {**answers, first: CRASH}))
     submit(subs, "loop", lab, fill_answers(released(lab), {**answers, first: "while True:\n    pass"}))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -18,12 +17,13 @@ import nbformat
 import pytest
 
 from autograder.course import LABS, ROOT, fill_answers, solution_answers
+from tests.conftest import HAVE_BWRAP
 
 distributed = pytest.importorskip("distributed", reason="Dask is not installed (pip install -r requirements-dev.txt)")
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask")]
 LAB = "lab01_tensors"
 BIN = Path(sys.executable).parent
-isolate = [] if shutil.which("bwrap") else ["--no-sandbox"]
+isolate = [] if HAVE_BWRAP else ["--no-sandbox"]
 
 
 @pytest.fixture(scope="module")

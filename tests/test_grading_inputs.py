@@ -1,6 +1,5 @@
 """Untrusted submissions (links, pipes, huge files, odd folder names) and feedback pages that try to run script."""
 import hashlib
-import json
 import os
 import re
 import shutil

@@ -6,7 +6,7 @@ compared outside the sandbox, match the reference; the static policy only adds n
 exactly the expected exercises keep their points, lost points give a clear reason, a leak attack finds
 nothing (its marker never appears in the executed notebook), and every honest submission in the run is
 graded exactly as when graded alone. Nobody's files change and the gradebook stays whole. Also: the policy
-never flags the reference answers or the 591 plausible wrong answers (tests/mutants), and a correct or
+never flags the reference answers or the 591 plausible wrong answers (exercises/mutants), and a correct or
 partial submission gets exactly the score stock ``nbgrader autograde`` gives it.
 
 Attack sources live in tests/hostile_cells.py; the classes: forged scores (1), reference outputs in the
@@ -31,6 +31,7 @@ import nbformat
 import pytest
 
 from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers, source_notebook
+from autograder.notebook import nbg
 from tests import hostile_cells as H
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
@@ -40,7 +41,7 @@ EX = ["ex01_row_normalize", "ex02_standardize", "ex03_images_to_chw", "ex04_clas
 WORKERS = [1, 2]  # the corpus is graded once with each
 RUN_LIMIT = 420  # seconds one grading run of the whole corpus may take (the subprocess is killed after that)
 OWN_CHECK = "the grader's own check"
-needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
+needs_bwrap = pytest.mark.sandbox  # (the one gate: tests/conftest.py)
 
 
 def released():
@@ -71,7 +72,7 @@ def wrong(gid):
 
 
 def released_answer(gid):
-    return next(c.source for c in released().cells if c.metadata.get("nbgrader", {}).get("grade_id") == gid)
+    return next(c.source for c in released().cells if nbg(c).get("grade_id") == gid)
 
 
 def unanswered(**changes):
@@ -80,13 +81,13 @@ def unanswered(**changes):
 
 
 def drop_cell(nb, gid):
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != gid]
+    nb.cells = [c for c in nb.cells if nbg(c).get("grade_id") != gid]
     return nb
 
 
 def edit_cell(nb, gid, source):
     for c in nb.cells:
-        if c.metadata.get("nbgrader", {}).get("grade_id") == gid:
+        if nbg(c).get("grade_id") == gid:
             c.source = source
     return nb
 
@@ -287,8 +288,6 @@ def printed(nb) -> str:
 
 @pytest.fixture(scope="module")
 def submissions(tmp_path_factory):
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap is not installed (apt-get install bubblewrap)")
     subs = tmp_path_factory.mktemp("hostile") / "submitted"
     all_cases = cases(subs)
     for name, case in all_cases.items():
@@ -396,7 +395,7 @@ def test_forged_partial_credit_is_shown_not_scored(corpus):
     """A last-expression value in a test cell is nbgrader's partial credit: one the sandbox reports is shown
     (as display data), never scored."""
     nb = executed(corpus["out"], "forged_partial_credit")
-    tests = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")]
+    tests = [c for c in nb.cells if c.cell_type == "code" and nbg(c).get("grade") and not nbg(c).get("solution")]
     assert len(tests) == len(EX)
     for c in tests:
         assert not [o for o in c.outputs if o.output_type == "execute_result"], "an execute_result survived in a test cell"
@@ -442,7 +441,7 @@ def test_resume_does_not_regrade(corpus, tmp_path):
 def test_policy_never_flags_honest_code():
     from autograder.grading.plan import Plan
     from autograder.sandbox.policy import check_cell
-    from tests import mutants as M
+    from exercises import mutants as M
 
     flagged = []
     for lab in lab_names():
@@ -450,8 +449,7 @@ def test_policy_never_flags_honest_code():
         for gid, src in solution_answers(lab).items():
             flagged += [f"{lab} {gid} (reference): {v}" for v in check_cell(src, plan.protected)]
         for m in M.load(lab):
-            cell = next(c for c in M.apply(M.lab_source(lab), m).cells if c.metadata.get("nbgrader", {}).get("grade_id") == m.answer)
-            flagged += [f"{lab} {m.id}: {v}" for v in check_cell(cell.source, plan.protected)]
+            flagged += [f"{lab} {m.id}: {v}" for v in check_cell(M.answer_source(lab, m), plan.protected)]
     assert not flagged, "the tampering check flags honest answers:\n" + "\n".join(flagged[:20])
 
 

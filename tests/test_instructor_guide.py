@@ -71,7 +71,7 @@ def test_stock_nbgrader_path(repo):
     assert list((repo / ".nbgrader" / "feedback" / "ada" / LAB).glob("*.html"))
 
 
-@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
+@pytest.mark.sandbox
 def test_course_grader_path(repo):
     run_block(repo, "setup")
     hand_in(repo)

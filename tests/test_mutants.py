@@ -3,7 +3,7 @@
 Per lab, one kernel: the unmodified source runs top to bottom first and must score full marks. Then each
 mutant is graded incrementally in that namespace: its answer cell replaces the reference (the names the
 reference defined are deleted first, so a mutant that fails to define them fails as it would in a full
-run), and every cell that can observe that answer (found by ``tests.mutants.deps``) is re-run and scored;
+run), and every cell that can observe that answer (found by ``exercises.mutants.deps``) is re-run and scored;
 the other cells cannot observe the mutant, so they keep the reference's result. Afterwards the reference
 answer and those cells run again, and global tensors, arrays and modules are restored from a snapshot in
 case the mutant changed them in place. Scores follow nbgrader's own rules (``determine_grade``).
@@ -14,9 +14,10 @@ import pytest
 from autograder.course import SOLUTIONS, lab_names
 from autograder.engine import KernelSession, score_notebook
 from dlcourse.report import collect
-from tests import mutants as M
-from tests.conftest import DEVICES, device_param
-from tests.mutants.deps import affected_cells, analyse, grade_id
+from autograder.notebook import grade_id, nbg
+from exercises import mutants as M
+from exercises.mutants.deps import affected_cells, analyse
+from tests.conftest import device_params
 
 CASES = [pytest.param(lab, m, id=f"{lab}-{m.id}", marks=pytest.mark.xdist_group(lab))
          for lab in lab_names() for m in M.load(lab)]
@@ -64,7 +65,7 @@ def _results(lab: str):
         return _cache[lab]
     src = M.lab_source(lab)
     defined, _ = analyse(src)
-    answer_cell = {grade_id(c): c for c in src.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    answer_cell = {grade_id(c): c for c in src.cells if nbg(c).get("solution")}
     out = {}
     with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": "cpu"}) as session:
         executed = session.run(src)
@@ -87,7 +88,7 @@ def _results(lab: str):
 @pytest.mark.parametrize("lab", lab_names())
 def test_every_exercise_has_mutants(lab):
     src = M.lab_source(lab)
-    answers = {grade_id(c) for c in src.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {grade_id(c) for c in src.cells if nbg(c).get("solution")}
     counts = {a: sum(m.answer == a for m in M.load(lab)) for a in answers}
     assert answers, f"{lab} has no answer cells"
     thin = {a: n for a, n in counts.items() if n < 3}
@@ -104,7 +105,7 @@ def test_exercises_are_independent(lab):
     crossing = {}
     for i, answers in reach.items():
         gid = grade_id(src.cells[i])
-        if src.cells[i].metadata.get("nbgrader", {}).get("grade"):
+        if nbg(src.cells[i]).get("grade"):
             others = answers - {gid.removesuffix("_tests")}
             if others:
                 crossing[gid] = sorted(others)
@@ -161,7 +162,7 @@ def test_alternative_keeps_every_point(lab, alternative):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("device", [device_param(d) for d in DEVICES if d != "cpu"])
+@pytest.mark.parametrize("device", device_params(include_cpu=False))
 @pytest.mark.parametrize("lab", lab_names())
 def test_reference_on_accelerator(lab, device):
     """The hidden tests run the checks on every available device; here with the accelerator as default."""

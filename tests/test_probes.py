@@ -1,7 +1,7 @@
 """The grader's probes, measured: they must reject the plausible wrong answers and accept the correct ones.
 
 For every lab, ``tests/probe_audit.py`` runs the reference as a grading run does, then checks each mutant
-(tests/mutants) and each correct alternative against the probes alone. A mutant the probes do not reject
+(exercises/mutants) and each correct alternative against the probes alone. A mutant the probes do not reject
 would keep its points if a student faked the visible tests in their sandbox; the few listed in
 ``NOT_BY_PROBES`` are rejected by the visible tests only, for the reason given (each is still graded 0 by
 the grader, which tests/test_grading.py's mutant students show). Also: no student job carries hidden-test
@@ -113,15 +113,13 @@ def test_codec_round_trip_and_refusals():
         read_frame(io.BytesIO(encode_frame({"op": "cell", "text": "x" * 100})), budget=budget)
 
 
+@pytest.mark.sandbox
 def test_sockets_in_bound_folders_are_masked():
     """A unix socket left in a folder the sandbox binds (datasets/) cannot be reached from inside."""
-    import shutil
     import socket
 
     from autograder.sandbox.host import command
 
-    if shutil.which("bwrap") is None:
-        pytest.skip("bubblewrap is not installed (apt-get install bubblewrap)")
     path = ROOT / "datasets" / ".probe-test.sock"
     server = socket.socket(socket.AF_UNIX)
     try:

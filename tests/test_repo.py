@@ -2,12 +2,12 @@
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.course import LABS, LECTURES, ROOT, SOLUTIONS, lab_names
+from autograder.notebook import nbg
 
 TRACKED = [ROOT / p for p in subprocess.run(["git", "ls-files", "*.ipynb"], cwd=ROOT, capture_output=True, text=True).stdout.split()]
 NOTEBOOKS = sorted(set(TRACKED) | set(LECTURES.glob("*.ipynb")) | set(SOLUTIONS.glob("*/*.ipynb")) | set(LABS.glob("*/*.ipynb")))
@@ -34,7 +34,7 @@ def test_every_lab_has_a_lecture_and_a_release():
 @pytest.mark.parametrize("lab", lab_names())
 def test_nbgrader_metadata(lab):
     nb = nbformat.read(SOLUTIONS / lab / f"{lab}.ipynb", as_version=4)
-    meta = [c.metadata["nbgrader"] for c in nb.cells if "nbgrader" in c.metadata]
+    meta = [nbg(c) for c in nb.cells if "nbgrader" in c.metadata]
     ids = [m["grade_id"] for m in meta]
     assert len(ids) == len(set(ids)), f"{lab}: duplicate grade_ids {ids}"
     answers = [m["grade_id"] for m in meta if m.get("solution")]
@@ -44,7 +44,7 @@ def test_nbgrader_metadata(lab):
         assert re.fullmatch(r"ex\d\d_[a-z0-9_]+", gid), f"{lab}: answer id {gid!r} should look like ex02_mse"
         assert f"{gid}_tests" in tests, f"{lab}: answer {gid} has no test cell {gid}_tests"
     for cell in nb.cells:
-        m = cell.metadata.get("nbgrader", {})
+        m = nbg(cell)
         if m.get("grade"):
             assert m.get("locked") and m.get("points", 0) > 0, f"{lab}: test cell {m['grade_id']} must be locked and worth points"
             assert "### BEGIN HIDDEN TESTS" in cell.source, f"{lab}: test cell {m['grade_id']} has no hidden tests"

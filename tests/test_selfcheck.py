@@ -15,8 +15,8 @@ import pytest
 from autograder import self_check
 from autograder.check import HINT, report_html
 from autograder.course import LABS, fill_answers, solution_answers, strip_solution_markers
-from tests import mutants as M
-from tests.mutants.deps import grade_id
+from exercises import mutants as M
+from autograder.notebook import grade_id, nbg
 
 LAB = "lab01_tensors"
 pytestmark = pytest.mark.xdist_group(LAB)  # test_mutants groups lab 01's kernels under this name too
@@ -28,7 +28,7 @@ def released():
 
 def graded_cells():
     """grade_id -> points of the lab's test cells, in notebook order."""
-    return {grade_id(c): c.metadata.nbgrader.points for c in released().cells if c.metadata.get("nbgrader", {}).get("grade")}
+    return {grade_id(c): nbg(c).points for c in released().cells if nbg(c).get("grade")}
 
 
 @pytest.fixture

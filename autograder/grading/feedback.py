@@ -12,6 +12,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..scoretable import score_table, status
 from .feedback_html import sanitize_feedback_html
 
 
@@ -80,9 +81,11 @@ def publish(results: list[StudentResult], lab: str, made: Path, dest: Path, fres
 
 
 def reason_table(r: StudentResult) -> str:
-    rows = "".join(f"<tr><td>{html.escape(x['grade_id'])}</td><td>{html.escape(x['score'] or '0')}</td><td>{html.escape(x['max_score'])}</td>"
-                   f"<td>{html.escape(x['reason'])}</td></tr>" for x in r.rows)
-    return f"<table border=1><tr><th>test</th><th>score</th><th>of</th><th>why points were lost</th></tr>{rows}</table>"
+    def row(x):
+        score, points, why = float(x["score"] or 0), float(x["max_score"]), x["reason"]
+        return status(score, points, why), x["grade_id"], score, points, why
+
+    return score_table((row(x) for x in r.rows), heading="why points were lost")
 
 
 def _header(r: StudentResult) -> str:

@@ -5,45 +5,15 @@ the hidden tests removed, and each exercise's probe inputs after its last test c
 """
 from __future__ import annotations
 
-import ast
 import json
 from dataclasses import dataclass
 
 import nbformat
 
-from ..course import copy_notebook, strip_solution_markers
-from ..sandbox.policy import protected_names, python_source
+from ..course import copy_notebook
+from ..notebook import defined_names, is_test, nbg, top_level_names  # noqa: F401 (re-exported)
+from ..sandbox.policy import protected_names
 from ..sandbox.protocol import Job, Limits
-
-
-def nbg(cell) -> dict:
-    """A cell's nbgrader metadata ({} for a plain cell)."""
-    return cell.metadata.get("nbgrader", {}) if "metadata" in cell else {}
-
-
-def is_test(cell) -> bool:
-    meta = nbg(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
-def defined_names(source: str) -> list[str]:
-    """Functions and classes an answer cell defines at top level."""
-    try:
-        tree = ast.parse(strip_solution_markers(source))
-    except SyntaxError:
-        return []
-    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-
-
-def top_level_names(source: str) -> set[str]:
-    """Every name a cell binds at top level (magics handled as IPython runs them)."""
-    from ..sandbox.policy import _bound_names
-
-    try:
-        tree = ast.parse(python_source(source))
-    except (SyntaxError, ValueError):
-        return set()
-    return {name for stmt in tree.body for name in _bound_names(stmt)}
 
 
 def copy_cell(cell):

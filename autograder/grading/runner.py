@@ -35,7 +35,7 @@ from pathlib import Path
 import nbformat
 
 from ..course import GradingError
-from ..sandbox.policy import check_cell, switched_off_uses
+from ..sandbox.policy import check_cell
 from ..sandbox.protocol import Limits
 from . import feedback as fb
 from .feedback import StudentResult

@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from ..notebook import bound_names as _bound_names, python_source  # noqa: F401 (python_source re-exported)
+
 ALLOWED_IMPORTS = {
     "torch", "numpy", "math", "random", "itertools", "functools", "collections", "dataclasses", "typing",
     "statistics", "time", "dlcourse", "matplotlib", "copy", "operator", "string", "re", "warnings", "tqdm",
@@ -42,13 +44,6 @@ class Violation:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.what}"
-
-
-def python_source(cell_source: str) -> str:
-    """The cell as IPython would run it (magics and ``!shell`` turned into calls)."""
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    return TransformerManager().transform_cell(cell_source)
 
 
 def check_cell(source: str, protected: set[str] = frozenset()) -> list[Violation]:
@@ -128,26 +123,6 @@ def _root_name(node):
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
     return node.id if isinstance(node, ast.Name) else None
-
-
-def _bound_names(stmt) -> list[str]:
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [stmt.name]
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return [a.asname or a.name.split(".")[0] for a in stmt.names if a.name != "*"]
-    targets = []
-    if isinstance(stmt, ast.Assign):
-        targets = stmt.targets
-    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
-        targets = [stmt.target]
-    elif isinstance(stmt, (ast.For, ast.With)):
-        targets = [stmt.target] if isinstance(stmt, ast.For) else [i.optional_vars for i in stmt.items if i.optional_vars]
-    names = []
-    for t in targets:
-        for n in ast.walk(t):
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                names.append(n.id)
-    return names
 
 
 def protected_names(test_sources: list[str], setup_sources: list[str]) -> set[str]:

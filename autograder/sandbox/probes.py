@@ -773,8 +773,6 @@ def _close(a, b, tol=None) -> tuple[int, int]:
 
 def diff(ref, got, mode: str, what: str, tol=None) -> str:
     """'' if ``got`` behaves like ``ref`` (both unpacked on the grader's side), else what differs."""
-    import numpy as np
-
     kr, kg = _kind(ref), _kind(got)
     if kr != kg:
         return f"{what} is {_NAMES.get(kg, kg)} where {_NAMES.get(kr, kr)} is expected"

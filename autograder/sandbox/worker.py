@@ -436,7 +436,7 @@ def _clean() -> bool:
 def main() -> int:
     import socket
 
-    from .codec import encode_frame, read_frame
+    from .codec import encode_frame
 
     global TMP
     if os.environ.get("DLCOURSE_SANDBOX") != "1":

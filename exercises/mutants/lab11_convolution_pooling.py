@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab11_convolution_pooling; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 MUTANTS = [
     # ex01 conv_output_size

@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab12_cnn_mnist; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 FEAT1 = "x = F.max_pool2d(F.relu(self.conv1(x)), 2)"
 FEAT2 = "return F.max_pool2d(F.relu(self.conv2(x)), 2)"

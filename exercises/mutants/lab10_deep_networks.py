@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab10_deep_networks; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 HE = "return math.sqrt(2.0 / fan_in)"
 XAVIER = "return math.sqrt(2.0 / (fan_in + fan_out))"

@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab09_xor; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 XOR_Y = "y = np.array([[0.0], [1.0], [1.0], [0.0]])"
 UPDATE = "params = {name: params[name] - lr * grads[name] for name in params}"

@@ -1,5 +1,5 @@
 """Wrong answers for lab01_tensors; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 MUTANTS = [
     # ex01 row_normalize: X / X.sum(dim=1, keepdim=True)
@@ -74,7 +74,7 @@ MUTANTS = [
            source="def to_tensor(array, device):\n    return torch.from_numpy(array).to(device)\n"),
 ]
 
-from tests.mutants import Alternative  # noqa: E402
+from exercises.mutants import Alternative  # noqa: E402
 
 # Correct answers written another way: each must keep every point (the probes included).
 ALTERNATIVES = [

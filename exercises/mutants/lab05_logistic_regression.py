@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab05_logistic_regression; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 SIGMOID_RETURN = "return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))"
 BCE_LOSS = "loss = logits.clamp(min=0) - logits * y + torch.log1p(torch.exp(neg_abs))"

@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab13_architectures; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 CONV = "return k * k * c_in * c_out + (c_out if bias else 0)"
 RF = "        r += (k - 1) * jump\n        jump *= s\n"

@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab06_softmax_cross_entropy; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 MUTANTS = [
     # ex01 softmax
@@ -80,7 +80,7 @@ MUTANTS = [
     Mutant("ex07_train_classifier", "adam_not_sgd", replace=(("torch.optim.SGD(model.parameters(), lr=lr)", "torch.optim.Adam(model.parameters(), lr=lr)"),)),
 ]
 
-from tests.mutants import Alternative  # noqa: E402
+from exercises.mutants import Alternative  # noqa: E402
 
 # Correct answers written another way: each must keep every point (the probes included).
 ALTERNATIVES = [

@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab08_backpropagation; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 CENTRAL = "return (f(x + h) - f(x - h)) / (2 * h)"
 REL_DENOM = "denom = torch.maximum(a.abs(), b.abs()).clamp(min=1e-12)"

@@ -10,12 +10,10 @@ from __future__ import annotations
 import ast
 import builtins
 
+from autograder.notebook import grade_id, nbg, parse
+
 BUILTINS = set(dir(builtins))
 
-
-def _source(cell) -> str:
-    # IPython magics and shell escapes are not Python: drop those lines for the analysis
-    return "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in cell.source.splitlines())
 
 
 def _used(node) -> set[str]:
@@ -57,8 +55,8 @@ def analyse(nb) -> tuple[dict[str, set[str]], dict[int, set[str]]]:
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        meta = cell.metadata.get("nbgrader", {})
-        tree = ast.parse(_source(cell))
+        meta = nbg(cell)
+        tree = parse(cell.source) or ast.Module(body=[], type_ignores=[])  # magics as IPython runs them
         # a cell sees only what earlier cells defined (top-to-bottom execution)
         seen, todo = set(), list(_used(tree))
         while todo:
@@ -80,18 +78,14 @@ def analyse(nb) -> tuple[dict[str, set[str]], dict[int, set[str]]]:
     return answers, reach
 
 
-def grade_id(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
 def affected_cells(nb, answer: str) -> list[int]:
     """Indices of the code cells (not answer cells) that can observe the answer cell ``answer``, in order."""
     _, reach = analyse(nb)
     return [i for i, answers in sorted(reach.items())
-            if answer in answers and not nb.cells[i].metadata.get("nbgrader", {}).get("solution")]
+            if answer in answers and not nbg(nb.cells[i]).get("solution")]
 
 
 def affected_tests(nb, answer: str) -> list[str]:
     """Test cells (grade_ids, notebook order) that can observe the answer cell ``answer``."""
     return [grade_id(nb.cells[i]) for i in affected_cells(nb, answer)
-            if nb.cells[i].metadata.get("nbgrader", {}).get("grade")]
+            if nbg(nb.cells[i]).get("grade")]

@@ -1,5 +1,5 @@
 """Wrong answers for lab03_cost_gradient_descent; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 MUTANTS = [
     # ex01 cost: ((W * x - y) ** 2).mean()

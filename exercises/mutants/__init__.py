@@ -1,6 +1,6 @@
 """Mutants: plausible wrong answers that each exercise's tests must reject.
 
-Each lab has a module ``tests/mutants/<lab>.py`` defining ``MUTANTS``, a list of :class:`Mutant`. A mutant
+Each lab has a module ``exercises/mutants/<lab>.py`` defining ``MUTANTS``, a list of :class:`Mutant`. A mutant
 replaces one answer cell of the lab's nbgrader source — either the whole cell (``source=``) or by exact
 text substitutions in the reference answer (``replace=[(old, new), ...]``, each ``old`` must occur). The
 graded notebook must then lose the points of exactly the test cells in ``fails`` (default: the answer's
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from autograder.course import copy_notebook, source_notebook
+from autograder.notebook import nbg
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,14 @@ def load_module(lab: str):
     import types
 
     try:
-        return importlib.import_module(f"tests.mutants.{lab}")
+        return importlib.import_module(f"exercises.mutants.{lab}")
     except ModuleNotFoundError:
         return types.SimpleNamespace(MUTANTS=[], ALTERNATIVES=[])
 
 
 def load(lab: str) -> list[Mutant]:
     try:
-        module = importlib.import_module(f"tests.mutants.{lab}")
+        module = importlib.import_module(f"exercises.mutants.{lab}")
     except ModuleNotFoundError:
         return []
     return list(module.MUTANTS)
@@ -74,8 +75,8 @@ def load(lab: str) -> list[Mutant]:
 def apply(nb, mutant: Mutant):
     """A copy of the source notebook ``nb`` with the mutant's answer cell rewritten."""
     nb = copy_notebook(nb)
-    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == mutant.answer
-             and c.metadata["nbgrader"].get("solution")]
+    cells = [c for c in nb.cells if nbg(c).get("grade_id") == mutant.answer
+             and nbg(c).get("solution")]
     if len(cells) != 1:
         raise LookupError(f"{mutant.id}: no single answer cell with grade_id {mutant.answer!r}")
     cell = cells[0]
@@ -90,3 +91,12 @@ def apply(nb, mutant: Mutant):
 
 def lab_source(lab: str):
     return nbformat.read(source_notebook(lab), as_version=4)
+
+
+def answer_source(lab: str, mutant: Mutant) -> str:
+    """The mutant's answer cell as a student would submit it (solution markers removed)."""
+    from autograder.course import strip_solution_markers
+
+    cell = next(c for c in apply(lab_source(lab), mutant).cells
+                if nbg(c).get("grade_id") == mutant.answer and nbg(c).get("solution"))
+    return strip_solution_markers(cell.source)

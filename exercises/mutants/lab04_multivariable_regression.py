@@ -1,5 +1,5 @@
 """Wrong answers for lab04_multivariable_regression; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 MUTANTS = [
     # ex01 predict: X @ W + b

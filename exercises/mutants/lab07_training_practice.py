@@ -1,5 +1,5 @@
 """Plausible wrong answers to lab07_training_practice; each must lose exactly its own exercise's points."""
-from tests.mutants import Mutant
+from exercises.mutants import Mutant
 
 MUTANTS = [
     # ex01 split
