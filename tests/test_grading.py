@@ -97,6 +97,11 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     subs, out = tmp_path / "submitted", tmp_path / "out"
     submit(subs, "ada_solution", lab, fill_answers(released(lab), solution_answers(lab)))
     submit(subs, "sam_saved_today", lab, nbformat.read(SAVED / f"{lab}.ipynb", as_version=4))
+    edited = fill_answers(released(lab), solution_answers(lab))  # every read-only setup cell edited: restored
+    for cell in edited.cells:
+        if cell.cell_type == "code" and nbg(cell).get("locked") and not nbg(cell).get("grade"):
+            cell.source = "raise RuntimeError('a setup cell the student edited')  # a comment too\n" + cell.source
+    submit(subs, "gil_edited_setup", lab, edited)
     submit(subs, "bob_blank", lab, released(lab))
     submit(subs, "cy_broken_json", lab, text='{"cells": [')
     submit(subs, "dee_wrong_name", lab, released(lab), name="Untitled.ipynb")
@@ -131,9 +136,11 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     assert all(len([r for r in rows if r["student"] == s]) == n_cells for s in totals), "every student gets one row per graded cell"
     score, maximum, reasons = totals["ada_solution"]
     assert score == maximum > 0 and reasons == {""}, f"the reference solution must get full marks: {score}/{maximum}"
+    solution = {r["grade_id"]: r["score"] for r in rows if r["student"] == "ada_solution"}
     saved = {r["grade_id"]: r["score"] for r in rows if r["student"] == "sam_saved_today"}
-    assert saved == {r["grade_id"]: r["score"] for r in rows if r["student"] == "ada_solution"}, (
-        "a notebook saved from the labs as released on 2026-12-01 (tests/fixtures/saved_labs) must grade as the solution does")
+    assert saved == solution, "a notebook saved from the labs as released on 2026-12-01 (tests/fixtures/saved_labs) must grade as the solution does"
+    assert {r["grade_id"]: r["score"] for r in rows if r["student"] == "gil_edited_setup"} == solution, (
+        "edited read-only setup cells must be restored from the source")
     assert totals["bob_blank"][0] == 0, "an untouched lab must score 0"
     assert all(r.startswith("not attempted") for r in totals["bob_blank"][2]), "each lost point names its reason"
     assert totals["cy_broken_json"][0] == 0 and "not valid notebook JSON" in totals["cy_broken_json"][2].pop()

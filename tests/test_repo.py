@@ -53,6 +53,24 @@ def test_nbgrader_metadata(lab):
             assert "### BEGIN SOLUTION" in cell.source, f"{lab}: answer {m['grade_id']} has no solution region"
 
 
+@pytest.mark.parametrize("lab", lab_names())
+def test_setup_cells_are_read_only_and_known(lab):
+    """Every code cell of the course's own (imports, data, demos) is read-only with a stable grade_id, so the
+    grader restores it from the source; a setup cell as saved from any earlier release is still recognised."""
+    from autograder.grading.plan import RELEASED_SETUP, is_readonly_setup, text_digest
+    from autograder.notebook import is_setup
+
+    nb = nbformat.read(SOLUTIONS / lab / f"{lab}.ipynb", as_version=4)
+    loose = [i for i, c in enumerate(nb.cells) if is_setup(c) and not is_readonly_setup(c)]
+    assert not loose, f"{lab}: code cells {loose} are neither answers, tests nor read-only (mark them readonly)"
+    ids = {nbg(c)["grade_id"] for c in nb.cells if is_readonly_setup(c)}
+    assert set(RELEASED_SETUP[lab].values()) <= ids, f"{lab}: autograder/released_setup.json names setup cells that no longer exist"
+    saved = nbformat.read(ROOT / "tests" / "fixtures" / "saved_labs" / f"{lab}.ipynb", as_version=4)
+    current = {text_digest(c.source) for c in nb.cells if is_readonly_setup(c)}
+    unknown = [i for i, c in enumerate(saved.cells) if is_setup(c) and text_digest(c.source) not in current | set(RELEASED_SETUP[lab])]
+    assert not unknown, f"{lab}: setup cells {unknown} of the 2026-12-01 release are unknown: add their digests to released_setup.json"
+
+
 @pytest.mark.slow
 def test_labs_are_in_sync_with_solutions(tmp_path):
     """labs/ is exactly what `make release` generates from solutions/ (run it after editing a solution)."""

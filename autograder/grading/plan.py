@@ -6,14 +6,39 @@ the hidden tests removed, and each exercise's probe inputs after its last test c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 
 from ..course import copy_notebook
-from ..notebook import defined_names, is_test, nbg, top_level_names  # noqa: F401 (re-exported)
+from ..notebook import defined_names, is_readonly, is_setup, is_test, nbg, top_level_names  # noqa: F401 (re-exported)
 from ..sandbox.policy import protected_names
 from ..sandbox.protocol import Job, Limits
+
+
+def text_digest(source: str) -> str:
+    return hashlib.sha256(source.strip().encode("utf-8")).hexdigest()
+
+
+def is_readonly_setup(cell) -> bool:
+    return is_setup(cell) and is_readonly(cell) and bool(nbg(cell).get("grade_id"))
+
+
+def _released_setup() -> dict[str, dict[str, str]]:
+    """lab -> {digest of a setup cell's text as released on some date: its grade_id today}."""
+    import json
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "released_setup.json").read_text())
+    merged: dict[str, dict[str, str]] = {}
+    for release in data["released"].values():
+        for lab, ids in release.items():
+            merged.setdefault(lab, {}).update(ids)
+    return merged
+
+
+RELEASED_SETUP = _released_setup()
 
 
 def copy_cell(cell):
@@ -32,6 +57,7 @@ class Plan:
     plain_sources: set[str]
     protected: set[str]
     visible: set[str]  # names bound by public code: setup cells and the released (visible) test cells
+    setup_ids: dict[str, str] = field(default_factory=dict)  # digest of a setup cell's text, as ever released -> grade_id
 
     @classmethod
     def build(cls, source_path, release_path) -> "Plan":
@@ -58,7 +84,11 @@ class Plan:
             if cell.cell_type == "code" and not nbg(cell).get("solution"):
                 visible |= top_level_names(cell.source)
         visible -= set(owner)
-        return cls(source, release, exercise_of, owner, plain, protected_names(tests, setup), visible)
+        setup_ids = dict(RELEASED_SETUP.get(Path(source_path).stem, {}))
+        for cell in release.cells:
+            if is_readonly_setup(cell):
+                setup_ids[text_digest(cell.source)] = nbg(cell)["grade_id"]
+        return cls(source, release, exercise_of, owner, plain, protected_names(tests, setup), visible, setup_ids)
 
     @property
     def exercises(self) -> list[str]:
@@ -100,6 +130,8 @@ class Plan:
         cells, seen = [], set()
         for cell in student.cells:
             gid = nbg(cell).get("grade_id")
+            if gid is None and cell.cell_type == "code":  # a setup cell saved before setup cells were read-only
+                gid = self.setup_ids.get(text_digest(cell.source))
             if gid in by_id and gid not in seen:
                 seen.add(gid)
                 new = copy_cell(by_id[gid])
