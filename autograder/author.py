@@ -40,7 +40,7 @@ def clean(nb) -> nbformat.NotebookNode:
                 grade_id = meta.pop(kind)
                 points = meta.pop("points", None)
                 meta["nbgrader"] = _nbgrader(kind, grade_id, points)
-        keep = {k: meta[k] for k in ("nbgrader", "tags") if k in meta}
+        keep = {k: meta[k] for k in ("nbgrader", "dlcourse", "tags") if k in meta}
         cell.metadata = nbformat.from_dict(keep)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None

@@ -52,6 +52,8 @@ def test_probes_reject_mutants_and_accept_alternatives(lab, tmp_path):
     assert not stale, f"the probes now reject {stale}: remove them from NOT_BY_PROBES"
     rejected = {k: v for k, v in result["alternatives"].items() if v}
     assert not rejected, f"the probes reject correct answers: {rejected}"
+    helpers = sorted(k for k, v in result["helpers"].items() if not v)
+    assert not helpers, f"a course-library function passes as the answer it should not give away: {helpers}"
 
 
 @pytest.mark.parametrize("lab", lab_names())
@@ -81,7 +83,7 @@ def test_student_jobs_hold_no_hidden_tests_or_reference_outputs(lab, tmp_path):
     # a hidden line may only appear as an instructor callable passed to a function (an input, like a tensor)
     leaked = [ln for ln in hidden if json.dumps(ln)[1:-1] in wire and "lambda" not in ln and not ln.startswith("def ")]
     assert not leaked, f"hidden test code in a student job: {leaked[:3]}"
-    allowed = {"id", "name", "kind", "seed", "inputs", "init", "state", "training", "then_forward", "time_limit", "tight", "tol", "disabled", "grad_enabled"}
+    allowed = {"id", "name", "kind", "seed", "inputs", "init", "state", "training", "then_forward", "time_limit", "tight", "tol", "disabled", "grad_enabled", "not_allowed"}
     sent = [p for c in json.loads(wire)["cells"] for p in c.get("probes", [])]
     assert len(sent) == len(probes)
     assert all(set(p) <= allowed for p in sent), "a probe carries more than its inputs"

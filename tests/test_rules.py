@@ -51,3 +51,36 @@ def test_a_probe_switches_off_what_its_test_did_and_restores_it():
 def test_a_probe_ignores_names_outside_the_library_surfaces():
     with switched_off({"disabled": ["os.system", "builtins.open", 42]}) as off:
         assert off.names == []
+
+
+@pytest.mark.parametrize("source", [
+    "from dlcourse import numerical_grad\n\ndef numerical_gradient(f, X, h=1e-5):\n    return numerical_grad(f, X)\n",
+    "import dlcourse\n\ndef numerical_gradient(f, X, h=1e-5):\n    return dlcourse.gradcheck.numerical_grad(f, X)\n",
+    # the setup cell imported it: a bare name the answer does not bind itself
+    "def numerical_gradient(f, X, h=1e-5):\n    return numerical_grad(f, X)\n",
+])
+def test_rule_check_names_a_course_helper_that_answers_the_exercise(source):
+    found = switched_off_uses(source, set(), {"numerical_grad"})
+    assert found and "course-library function that answers this exercise" in found[0].what
+
+
+def test_rule_check_allows_the_answers_own_function_of_that_name():
+    own = "def relative_error(a, b):\n    return 0.0\n\n\ndef both(a, b):\n    return relative_error(a, b)\n"
+    assert switched_off_uses(own, set(), {"relative_error"}) == []
+
+
+def test_a_probe_switches_off_a_course_helper_wherever_the_notebook_reaches_it():
+    import dlcourse
+    from dlcourse import gradcheck
+
+    namespace = {"numerical_grad": gradcheck.numerical_grad, "mine": lambda: 1}
+    original = gradcheck.numerical_grad
+    with switched_off({"not_allowed": ["numerical_grad"]}, namespace):
+        for call in (lambda: namespace["numerical_grad"](lambda X: X.sum(), torch.zeros(2)),
+                     lambda: dlcourse.numerical_grad(lambda X: X.sum(), torch.zeros(2)),
+                     lambda: gradcheck.numerical_grad(lambda X: X.sum(), torch.zeros(2))):
+            with pytest.raises(RuntimeError, match="numerical_grad from the course library answers this exercise"):
+                call()
+        assert namespace["mine"]() == 1
+    assert gradcheck.numerical_grad is original and dlcourse.numerical_grad is original
+    assert namespace["numerical_grad"] is original

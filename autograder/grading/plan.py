@@ -58,12 +58,14 @@ class Plan:
     protected: set[str]
     visible: set[str]  # names bound by public code: setup cells and the released (visible) test cells
     setup_ids: dict[str, str] = field(default_factory=dict)  # digest of a setup cell's text, as ever released -> grade_id
+    # answer grade_id -> course-library functions that answer it (the answer cell's "dlcourse": {"not_allowed": [...]})
+    not_allowed: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, source_path, release_path) -> "Plan":
         source = nbformat.read(source_path, as_version=4)
         release = nbformat.read(release_path, as_version=4)
-        exercise_of, owner, plain, tests, setup = {}, {}, set(), [], []
+        exercise_of, owner, plain, tests, setup, not_allowed = {}, {}, set(), [], [], {}
         current = ""
         for cell in source.cells:
             meta = nbg(cell)
@@ -73,6 +75,9 @@ class Plan:
                 current = meta["grade_id"]
                 for name in defined_names(cell.source):
                     owner[name] = current
+                banned = (cell.metadata.get("dlcourse") or {}).get("not_allowed") or []
+                if banned:
+                    not_allowed[current] = [str(n) for n in banned]
             elif meta.get("grade"):
                 exercise_of[meta["grade_id"]] = current
                 tests.append(cell.source)
@@ -88,7 +93,12 @@ class Plan:
         for cell in release.cells:
             if is_readonly_setup(cell):
                 setup_ids[text_digest(cell.source)] = nbg(cell)["grade_id"]
-        return cls(source, release, exercise_of, owner, plain, protected_names(tests, setup), visible, setup_ids)
+        return cls(source, release, exercise_of, owner, plain, protected_names(tests, setup), visible, setup_ids, not_allowed)
+
+    def probe_rules(self, probe: dict) -> dict:
+        """What a probe of this exercise must switch off besides what its test did: the course helpers that answer it."""
+        banned = self.not_allowed.get(self.owner.get(probe.get("name"), ""))
+        return {"not_allowed": banned} if banned else {}
 
     @property
     def exercises(self) -> list[str]:

@@ -98,7 +98,7 @@ class Grader:
                     raise ReferenceFailed(f"the reference solution of {self.lab} does not pass its own tests in the sandbox: {lost or result.problem}")
                 probes, signatures = [], {}
                 for k, (probe, signature) in enumerate(result.reference):
-                    probes.append({**probe, "id": k})
+                    probes.append({**probe, "id": k, **plan.probe_rules(probe)})
                     signatures[k] = signature
                 self.probes[name], self.signatures[name] = probes, signatures
         finally:

@@ -109,8 +109,8 @@ def rule_failures(plan: Plan, probes: list[dict], nb, authored: dict[int, str]) 
     """answer grade_id -> the stated "don't call X" rule its answer cell breaks, read from the source here.
 
     The functions an exercise forbids are those its tests switch off while calling the answer (recorded
-    with the probes); a probe makes such a call raise, and this catches one reached through a name bound
-    before the test switched it off."""
+    with the probes) and the course helpers that answer it (``plan.not_allowed``); a probe makes such a
+    call raise, and this catches one reached through a name bound before the probe switched it off."""
     from ..sandbox.policy import switched_off_uses
 
     disabled: dict[str, set[str]] = {}
@@ -121,8 +121,8 @@ def rule_failures(plan: Plan, probes: list[dict], nb, authored: dict[int, str]) 
     broken: dict[str, str] = {}
     for i, what in authored.items():
         gid = what.split(" ", 1)[1] if what.startswith("answer ") else None
-        if gid in disabled:
-            found = switched_off_uses(nb.cells[i].source, disabled[gid])
+        if gid in disabled or gid in plan.not_allowed:
+            found = switched_off_uses(nb.cells[i].source, disabled.get(gid, set()), set(plan.not_allowed.get(gid, ())))
             if found:
                 broken[gid] = f"line {found[0].line} of your answer {found[0].what}"
     return broken

@@ -147,34 +147,45 @@ def protected_names(test_sources: list[str], setup_sources: list[str]) -> set[st
     return (bound & used) | {n for n in used if hasattr(builtins, n)}
 
 
-def switched_off_uses(source: str, disabled: set[str]) -> list[Violation]:
+def switched_off_uses(source: str, disabled: set[str], helpers: set[str] = frozenset()) -> list[Violation]:
     """Where an answer cell uses a library function that its exercise's tests switch off: a rule the
     instructions state ("write the sigmoid yourself"), checked here on the source, in the grader's process.
 
     The probes already make such a call raise; this also catches the names a probe cannot switch off, bound
     before the test ran (``from torch import sigmoid as s``, ``f = torch.sigmoid``, ``getattr(torch, "sigmoid")``).
+    ``helpers`` are course-library functions that answer the exercise (``numerical_grad``): any use of the
+    name counts, imported, as an attribute, or as a bare name the cell does not bind itself.
     """
     leaves: dict[str, str] = {}
     for dotted in sorted(disabled):
         leaves.setdefault(dotted.rpartition(".")[2], dotted)
+    leaves.update({h: f"dlcourse.{h}" for h in helpers})
     if not leaves:
         return []
     try:
         tree = ast.parse(python_source(source))
     except (SyntaxError, ValueError, IndentationError):
         return []
+    own = {n for stmt in tree.body for n in _bound_names(stmt) if not isinstance(stmt, (ast.Import, ast.ImportFrom))}
     found: list[Violation] = []
     for node in ast.walk(tree):
         name = None
         if isinstance(node, ast.Attribute) and node.attr in leaves:
             name = node.attr
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "torch":
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("torch", "dlcourse"):
             name = next((a.name for a in node.names if a.name in leaves), None)
+        elif (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in helpers
+              and node.id not in own):
+            name = node.id
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
               and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value in leaves):
             name = node.args[1].value
         if name:
             what = ast.unparse(node) if not isinstance(node, ast.ImportFrom) else f"{node.module}.{name}"
-            found.append(Violation(getattr(node, "lineno", 0), f"uses {what[:60]}, which this exercise asks you "
-                                   "not to call: compute it yourself"))
+            if name in helpers:
+                found.append(Violation(getattr(node, "lineno", 0), f"uses {what[:60]}, a course-library function that "
+                                       "answers this exercise: write it yourself"))
+            else:
+                found.append(Violation(getattr(node, "lineno", 0), f"uses {what[:60]}, which this exercise asks you "
+                                       "not to call: compute it yourself"))
     return found

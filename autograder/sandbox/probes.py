@@ -78,13 +78,49 @@ class _Ambient:
         return out
 
 
+def _helper_off(leaf: str):
+    def off(*args, **kwargs):
+        raise RuntimeError(f"{leaf} from the course library answers this exercise, so it is switched off while "
+                           "the exercise is tested: write it yourself")
+
+    return off
+
+
 class switched_off:
     """Replays a recorded ambient context in the sandbox: the listed functions raise, autograd as recorded."""
 
-    def __init__(self, probe: dict):
+    def __init__(self, probe: dict, namespace: dict | None = None):
         self.names = [n for n in probe.get("disabled", ()) if isinstance(n, str) and n.rpartition(".")[0] in SURFACES]
+        self.helpers = [n for n in probe.get("not_allowed", ()) if isinstance(n, str) and n.isidentifier()]
+        self.namespace = namespace
         self.grad = probe.get("grad_enabled", True) is not False
         self.saved: list = []
+
+    def _switch_off_helpers(self) -> None:
+        """The course-library functions that answer this exercise raise, wherever the notebook reaches them:
+        in every loaded ``dlcourse`` module and under any notebook name bound to the same function."""
+        import sys
+
+        targets = {}
+        for modname, mod in list(sys.modules.items()):
+            if modname == "dlcourse" or modname.startswith("dlcourse."):
+                for leaf in self.helpers:
+                    obj = vars(mod).get(leaf)
+                    if callable(obj) and not isinstance(obj, type):
+                        targets[id(obj)] = leaf
+        if not targets:
+            return
+        owners = [mod for name, mod in list(sys.modules.items()) if name == "dlcourse" or name.startswith("dlcourse.")]
+        for owner in owners:
+            for attr, value in list(vars(owner).items()):
+                if id(value) in targets:
+                    self.saved.append((owner, attr, value))
+                    setattr(owner, attr, _helper_off(targets[id(value)]))
+        if self.namespace is not None:
+            for attr, value in list(self.namespace.items()):
+                if id(value) in targets:
+                    self.saved.append((self.namespace, attr, value))
+                    self.namespace[attr] = _helper_off(targets[id(value)])
 
     def __enter__(self):
         import torch
@@ -100,6 +136,8 @@ class switched_off:
 
             self.saved.append((owner, attr, vars(owner).get(attr, _MISSING)))
             setattr(owner, attr, off)
+        if self.helpers:
+            self._switch_off_helpers()
         self.grad_before = torch.is_grad_enabled()
         torch.set_grad_enabled(self.grad)
         return self
@@ -109,7 +147,9 @@ class switched_off:
 
         torch.set_grad_enabled(self.grad_before)
         for owner, attr, old in reversed(self.saved):
-            if old is _MISSING:
+            if isinstance(owner, dict):
+                owner[attr] = old
+            elif old is _MISSING:
                 delattr(owner, attr)
             else:
                 setattr(owner, attr, old)
@@ -535,7 +575,7 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
             call = unpack(probe["inputs"], namespace=namespace)
             args, kwargs = call["args"], call["kwargs"]
             needs_grad = [t for t in _tensor_leaves([args, kwargs], []) if t.requires_grad and t.is_leaf]
-            with switched_off(probe):
+            with switched_off(probe, namespace):
                 out = _drained(target(*args, **kwargs))
         else:
             init = unpack(probe["init"], namespace=namespace)
@@ -547,7 +587,7 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
             module.train(bool(probe.get("training", True)))
             call = unpack(probe["inputs"], namespace=namespace)
             args, kwargs, needs_grad = call["args"], call["kwargs"], []
-            with switched_off(probe):
+            with switched_off(probe, namespace):
                 out = _drained(module(*args, **kwargs))
     except Exception as err:  # noqa: BLE001 - a student's code may raise anything
         return {"raised": type(err).__name__, "message": str(err)[:300]}

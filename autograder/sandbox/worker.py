@@ -46,7 +46,7 @@ def _prepare():
     import dlcourse  # noqa: F401
     from . import probes  # noqa: F401
 
-    for name in ("checks", "data", "devices", "plots", "train", "quiet", "report"):
+    for name in ("checks", "data", "devices", "gradcheck", "plots", "train", "models", "checkpoints", "quiet", "report"):
         try:
             __import__(f"dlcourse.{name}")
         except Exception:  # a helper that fails to import will fail the same way in the notebook
