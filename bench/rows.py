@@ -6,6 +6,7 @@ import time
 import nbformat
 
 from autograder.course import LABS, SOLUTIONS, fill_answers, lab_names, solution_answers
+from autograder.notebook import nbg
 
 
 def mnist_load():
@@ -43,14 +44,16 @@ def kernel_reuse(n: int = 6):
 
 
 def mnist_cnn_time_to_99(threads: int = 2, target: float = 0.99):
-    """Train dlcourse.cnn's recipe from scratch on the 60k MNIST training images; wall time from the start of
-    training until the test accuracy (scored 4 times per epoch, scoring time included) first reaches target."""
+    """Train dlcourse.models.RECIPE from scratch (dlcourse.train.train_cnn: fit with Adam and one-cycle) on the
+    60k MNIST training images; wall time from the start of training until the test accuracy (scored 4 times
+    per epoch, scoring time included) first reaches target."""
     import os
 
     import torch
 
-    from dlcourse.cnn import RECIPE, mnist_cnn, normalize_mnist, train_cnn
     from dlcourse.data import load_mnist
+    from dlcourse.models import RECIPE, mnist_cnn, normalize_mnist
+    from dlcourse.train import train_cnn
 
     X, y = load_mnist("train")
     X_test, y_test = load_mnist("test")
@@ -82,12 +85,12 @@ def class_of_40(root, lab: str, n: int = 40):
     """A class of n submissions of ``lab``: 50% correct, 30% partial, 10% with a wrong answer, 10% broken."""
     import random
 
-    from tests import mutants as M
+    from exercises import mutants as M
 
     rng = random.Random(7)
     released = nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4)
     ref = solution_answers(lab)
-    stubs = {c.metadata["nbgrader"]["grade_id"]: c.source for c in released.cells if c.metadata.get("nbgrader", {}).get("solution")}
+    stubs = {nbg(c)["grade_id"]: c.source for c in released.cells if nbg(c).get("solution")}
     mutants = M.load(lab)
     for k in range(n):
         kind = "correct" if k % 10 < 5 else "partial" if k % 10 < 8 else "wrong" if k % 10 == 8 else "broken"

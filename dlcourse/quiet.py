@@ -1,23 +1,10 @@
 """Keep graded cells clean: nbgrader gives zero to a test cell that writes anything to stderr."""
 from __future__ import annotations
 
-import contextlib
-import io
 import sys
-import warnings
-from typing import Iterable, Iterator, TypeVar
+from typing import Iterable, TypeVar
 
 T = TypeVar("T")
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[io.StringIO]:
-    """Silence warnings and capture stderr for the duration of the block (yields what was captured)."""
-    buf = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with contextlib.redirect_stderr(buf):
-            yield buf
 
 
 def progress(iterable: Iterable[T], *, desc: str | None = None, enabled: bool = True, **kwargs) -> Iterable[T]:
