@@ -7,10 +7,16 @@ One module per concern:
 * :mod:`dlcourse.checks`    test helpers used by lab test cells (precise, teaching messages)
 * :mod:`dlcourse.gradcheck` numerical gradients and a relative-error gradient checker
 * :mod:`dlcourse.plots`     plotting helpers shared by lectures
-* :mod:`dlcourse.widgets`   ipywidgets builders whose update functions tests can drive
-* :mod:`dlcourse.quiet`     keep graded cells free of stderr (warnings, progress bars)
+* :mod:`dlcourse.explorers` the lectures' interactive explorers (one module per topic) on one base class
+* :mod:`dlcourse.numerics`  math the lectures and explorers share, on NumPy arrays
+* :mod:`dlcourse.xor`       the NumPy XOR network trainer (lecture 09, lab 09)
+* :mod:`dlcourse.quiet`     progress bars that never write to stderr (graded cells must stay clean)
 * :mod:`dlcourse.report`    headline numbers a lecture promises, recorded for the tests
-* :mod:`dlcourse.train`     a device-agnostic training loop with a progress bar, eval-mode evaluation
+* :mod:`dlcourse.train`     the one training loop (fit; train_cnn on top of it), eval-mode evaluation
+* :mod:`dlcourse.models`    the lecture-12 CNN and its recipe; :mod:`dlcourse.checkpoints` saving and loading
+
+Old paths stay importable, without a warning, for notebooks saved from earlier releases: ``widgets``,
+``conv_viz``, ``optim_viz``, ``arch_viz`` and ``cnn`` re-export what moved.
 """
 from .devices import available_devices, pick_device, seed
 from .checks import (

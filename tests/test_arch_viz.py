@@ -1,9 +1,11 @@
-"""dlcourse.arch_viz (lecture 13): parameter counts and receptive fields, checked against PyTorch."""
+"""dlcourse.explorers.architectures (lecture 13; dlcourse.arch_viz before): parameter counts and receptive
+fields, checked against PyTorch."""
 import pytest
 import torch
 from torch import nn
 
-from dlcourse.arch_viz import ReceptiveFieldExplorer, bottleneck, conv_params, receptive_field, stack_vs_single
+from dlcourse.explorers.architectures import (ReceptiveFieldExplorer, bottleneck, conv_params, receptive_field,
+                                             stack_vs_single)
 
 
 @pytest.mark.parametrize("c_in,c_out,k,bias", [(3, 6, 5, True), (64, 64, 3, False), (192, 16, 1, True)])

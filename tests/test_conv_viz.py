@@ -1,10 +1,11 @@
-"""dlcourse.conv_viz: the kernel editor of lecture 11 draws exactly what F.conv2d computes."""
+"""dlcourse.explorers.convolution (dlcourse.conv_viz before): the kernel editor of lecture 11 draws exactly
+what F.conv2d computes."""
 import pytest
 import torch
 import torch.nn.functional as F
 
 from dlcourse import load_mnist
-from dlcourse.conv_viz import PRESETS, WEIGHTS, KernelExplorer, apply_kernel
+from dlcourse.explorers.convolution import PRESETS, WEIGHTS, KernelExplorer, apply_kernel
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +53,28 @@ def test_widget_controls_drive_update(digits):
     X, y = digits
     ex = KernelExplorer(X, y)
     ex.widget
-    ex._controls["preset"].value = "box blur"
+    ex.controls["preset"].value = "box blur"
     assert torch.allclose(ex.state["kernel"], PRESETS["box blur"])
-    assert ex._controls["k00"].value == pytest.approx(1 / 9)
-    ex._controls["k00"].value = 2.0
-    assert ex._controls["preset"].value == "custom" and ex.state["kernel"][0, 0] == 2.0
-    ex._controls["index"].value = 4
+    assert ex.controls["k00"].value == pytest.approx(1 / 9)
+    ex.controls["k00"].value = 2.0
+    assert ex.controls["preset"].value == "custom" and ex.state["kernel"][0, 0] == 2.0
+    ex.controls["index"].value = 4
     assert ex.state["index"] == 4
-    assert set(WEIGHTS) <= set(ex._controls)
+    assert set(WEIGHTS) <= set(ex.controls)
+
+
+def test_a_weight_edited_by_hand_makes_the_kernel_custom(digits):
+    X, y = digits
+    ex = KernelExplorer(X, y, preset="sharpen")
+    assert ex.update()["preset"] == "sharpen" and torch.equal(ex.state["kernel"], PRESETS["sharpen"])
+    s = ex.update(k11=4.0)
+    assert s["preset"] == "custom" and "kernel: custom" in ex.axes[1].get_title(), "no longer the sharpen kernel"
+    assert s["kernel"][1, 1] == 4.0 and s["kernel"][0, 1] == -1.0, "the other weights stay"
+    assert ex.values()["preset"] == "custom"
+    back = ex.update(preset="sharpen", k11=0.0)
+    assert torch.equal(back["kernel"], PRESETS["sharpen"]), "a preset given with weights wins"
+    with pytest.raises(ValueError, match="9 weights"):
+        ex.update(kernel=torch.ones(2, 2))
+    with pytest.raises(ValueError, match="index"):
+        ex.update(index=len(X))
+    assert ex.values()["index"] == 0 and ex.state is back, "rejected values move nothing"

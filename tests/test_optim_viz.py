@@ -1,11 +1,12 @@
-"""dlcourse.optim_viz: the 2-D loss surfaces and the torch.optim trajectories the optimizer race draws."""
+"""dlcourse.explorers.optimizers (dlcourse.optim_viz before): the 2-D loss surfaces and the torch.optim
+trajectories the optimizer race draws."""
 import math
 
 import numpy as np
 import pytest
 import torch
 
-from dlcourse.optim_viz import OPTIMIZERS, SURFACES, make_optimizer, trajectory
+from dlcourse.explorers.optimizers import OPTIMIZERS, SURFACES, make_optimizer, trajectory
 
 
 @pytest.mark.parametrize("name", list(SURFACES))
@@ -82,7 +83,7 @@ def test_sgd_is_rotation_invariant_and_adagrad_is_not():
 
 
 def test_a_surface_without_a_gradient_uses_autograd():
-    from dlcourse.optim_viz import Surface
+    from dlcourse.explorers.optimizers import Surface
 
     bowl = Surface("bowl", lambda x, y: (x - 1.0) ** 2 + 4.0 * y * y, start=(3.0, 1.0), minimum=(1.0, 0.0),
                    xlim=(-4.0, 4.0), ylim=(-2.0, 2.0))

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 import torch
 
-from dlcourse.widgets import LineFitExplorer, ReductionExplorer
+from dlcourse.explorers.regression import LineFitExplorer
+from dlcourse.explorers.tensors import ReductionExplorer
 
 
 def test_reduction_explorer_follows_axis_and_op():
@@ -25,9 +26,9 @@ def test_reduction_explorer_follows_axis_and_op():
 def test_reduction_explorer_widget_drives_update():
     ex = ReductionExplorer(torch.arange(6.0).reshape(2, 3))
     box = ex.widget
-    ex._controls["dim"].value = 1
+    ex.controls["dim"].value = 1
     assert torch.equal(ex.state["result"], torch.tensor([3.0, 12.0]))
-    assert box.children[1] is ex._out
+    assert box.children[1] is ex.output
 
 
 def test_line_fit_explorer_redraws_line_and_cost():
@@ -41,14 +42,14 @@ def test_line_fit_explorer_redraws_line_and_cost():
     line = ex.axes[0].lines[0]
     assert np.allclose(line.get_ydata(), [0.0, 4.0]), "the drawn line must follow the sliders"
     ex.widget
-    ex._controls["W"].value = 0.5
-    assert ex.state["cost"] == pytest.approx(np.mean((0.5 * x + ex._controls["b"].value - y) ** 2))
+    ex.controls["W"].value = 0.5
+    assert ex.state["cost"] == pytest.approx(np.mean((0.5 * x + ex.controls["b"].value - y) ** 2))
     with pytest.raises(ValueError, match="same length"):
         LineFitExplorer(x, y[:3])
 
 
 def test_gradient_descent_explorer_converges_or_diverges_with_lr():
-    from dlcourse.widgets import GradientDescentExplorer
+    from dlcourse.explorers.regression import GradientDescentExplorer
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=50)
@@ -65,5 +66,5 @@ def test_gradient_descent_explorer_converges_or_diverges_with_lr():
     big = ex.update(lr=2.0, steps=50)
     assert big["diverged"] and len(big["W"]) < 51
     ex.widget
-    ex._controls["steps"].value = 3
+    ex.controls["steps"].value = 3
     assert len(ex.state["W"]) == 4

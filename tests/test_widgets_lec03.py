@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dlcourse.widgets import LearningRateExplorer
+from dlcourse.explorers.regression import LearningRateExplorer
 
 X_TOY = np.array([1.0, 2.0, 3.0])
 Y_TOY = np.array([1.0, 2.0, 3.0])
@@ -80,10 +80,10 @@ def test_huge_lr_stays_quiet_and_widget_drives_update(recwarn):
     assert s["regime"] == "diverges" and not np.isfinite(s["costs"][-1])
     assert not [w for w in recwarn if "overflow" in str(w.message) or "invalid" in str(w.message)]
     box = ex.widget
-    ex._controls["lr"].value = 0.05
-    ex._controls["steps"].value = 5
+    ex.controls["lr"].value = 0.05
+    ex.controls["steps"].value = 5
     assert ex.state["regime"] == "converges" and ex.state["W"].shape == (6,)
-    assert ex._play in box.children[0].children
+    assert ex.play in box.children[0].children
 
 
 def test_rejects_bad_inputs():

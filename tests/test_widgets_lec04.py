@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from dlcourse.widgets import BatchSizeExplorer
+from dlcourse.explorers.regression import BatchSizeExplorer
 
 
 def _data(N=50, D=3, seed=0):
@@ -57,7 +57,7 @@ def test_lr_slider_and_divergence():
         s = ex.update(batch_size=1, lr=5.0)
     assert s["diverged"] and "diverged" in ex.axes[1].get_title()
     ex.widget
-    ex._controls["batch_size"].value = 16
+    ex.controls["batch_size"].value = 16
     assert ex.state["iterations_per_epoch"] == 4
     with pytest.raises(ValueError, match=r"\(N, D\)"):
         BatchSizeExplorer(X, y[:10])

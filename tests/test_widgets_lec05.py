@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlcourse.widgets import LogisticBoundaryExplorer
+from dlcourse.explorers.classification import LogisticBoundaryExplorer
 
 X = np.array([[-2.0, 0.0], [-1.0, 1.0], [1.0, 0.0], [2.0, -1.0]])
 y = np.array([0, 0, 1, 1])
@@ -53,9 +53,9 @@ def test_widget_drives_update_and_bad_inputs_are_refused():
     ex = LogisticBoundaryExplorer(torch.tensor(X), torch.tensor(y), start=(2.0, 0.0, 0.0))
     box = ex.widget
     assert ex.state["accuracy"] == 1.0
-    ex._controls["b"].value = -3.0
+    ex.controls["b"].value = -3.0
     assert ex.state["b"] == -3.0 and ex.state["accuracy"] == 0.75
-    assert box.children[1] is ex._out
+    assert box.children[1] is ex.output
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         LogisticBoundaryExplorer(np.zeros((4, 3)), y)
     with pytest.raises(ValueError, match="same number"):

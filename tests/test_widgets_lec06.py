@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dlcourse.widgets import SoftmaxExplorer
+from dlcourse.explorers.classification import SoftmaxExplorer
 
 
 def test_probabilities_and_loss_match_pytorch():
@@ -46,13 +46,13 @@ def test_extreme_logits_stay_finite():
 def test_widget_drives_update_and_validates():
     ex = SoftmaxExplorer((1.0, 0.0, -1.0, 0.5))
     box = ex.widget
-    ex._controls["T"].value = 2.0
+    ex.controls["T"].value = 2.0
     assert ex.state["T"] == pytest.approx(2.0) and len(ex.state["probs"]) == 4
-    ex._controls["z3"].value = 4.0
+    ex.controls["z3"].value = 4.0
     assert ex.state["prediction"] == 3
-    ex._controls["target"].value = 3
+    ex.controls["target"].value = 3
     assert ex.state["loss"] == pytest.approx(-np.log(ex.state["probs"][3]))
-    assert box.children[1] is ex._out
+    assert box.children[1] is ex.output
     with pytest.raises(ValueError, match="positive"):
         ex.update(T=0.0)
     with pytest.raises(ValueError, match="unknown controls"):

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dlcourse.widgets import WeightDecayExplorer
+from dlcourse.explorers.regularization import WeightDecayExplorer
 
 
 def data(seed=0):
@@ -54,11 +54,11 @@ def test_bias_is_not_penalised():
 
 def test_widget_controls_drive_update(explorer):
     box = explorer.widget
-    explorer._controls["lam"].value = 0.1
+    explorer.controls["lam"].value = 0.1
     assert explorer.state["lam"] == 0.1
-    explorer._controls["degree"].value = 4
+    explorer.controls["degree"].value = 4
     assert explorer.state["degree"] == 4 and explorer.state["weights"].shape == (5,)
-    assert box.children[1] is explorer._out
+    assert box.children[1] is explorer.output
 
 
 def test_invalid_arguments():

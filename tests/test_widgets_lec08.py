@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from dlcourse.widgets import ComputationalGraphExplorer
+from dlcourse.explorers.backprop import ComputationalGraphExplorer
 
 
 def autograd(fn, **inputs):
@@ -35,17 +35,18 @@ def test_add_mul_worked_example_and_autograd():
         s = ex.update(x=x, y=y, z=z)
         assert_matches(s, *autograd(lambda x, y, z: (x + y) * z, x=x, y=y, z=z))
     s = ex.update(z=0.5)
-    assert s["values"]["x"] == 2.0 and s["grads"]["x"] == 0.5, "without a widget, inputs not given take their start values"
+    assert s["values"]["x"] == x and s["values"]["y"] == y, "inputs not given keep their current values"
+    assert s["grads"]["x"] == 0.5 and ex.values() == {"x": x, "y": y, "z": 0.5}
 
 
 def test_sliders_change_what_is_drawn():
     ex = ComputationalGraphExplorer("add_mul")
     ex.widget
-    ex._controls["z"].value = -2.0
+    ex.controls["z"].value = -2.0
     assert ex.state["grads"]["x"] == -2.0 and ex.state["grads"]["z"] == ex.state["values"]["q"]
     assert "∂f/∂x = -2" in [t.get_text() for t in ex.axes[0].texts]
-    ex._controls["x"].value = 1.0
-    assert ex.state["values"]["q"] == pytest.approx(1.0 + ex._controls["y"].value)
+    ex.controls["x"].value = 1.0
+    assert ex.state["values"]["q"] == pytest.approx(1.0 + ex.controls["y"].value)
     assert ex.state["f"] == pytest.approx(ex.state["values"]["q"] * -2.0)
 
 

@@ -4,7 +4,8 @@ import pytest
 import torch
 from torch import nn
 
-from dlcourse.widgets import XOR_X, XOR_Y, XORTrainingExplorer, xor_net_forward, xor_net_training
+from dlcourse.explorers.xor import XORTrainingExplorer
+from dlcourse.xor import XOR_X, XOR_Y, xor_net_forward, xor_net_training
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +77,12 @@ def test_one_hidden_unit_and_bad_seed_do_not_solve_xor(explorer):
 
 def test_widget_drives_update_and_bad_values_are_refused(explorer):
     box = explorer.widget
-    assert box.children[1] is explorer._out
-    explorer._controls["hidden"].value = 2
-    explorer._controls["seed"].value = 0
-    explorer._controls["step"].value = 0
+    assert box.children[1] is explorer.output
+    explorer.controls["hidden"].value = 2
+    explorer.controls["seed"].value = 0
+    explorer.controls["step"].value = 0
     assert explorer.state["step"] == 0 and explorer.state["accuracy"] < 1.0
-    explorer._controls["step"].value = 3000
+    explorer.controls["step"].value = 3000
     assert explorer.state["accuracy"] == 1.0
     with pytest.raises(ValueError, match="step"):
         explorer.update(step=5000)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from dlcourse.optim_viz import OPTIMIZERS, SURFACES, OptimizerRaceExplorer, trajectory
+from dlcourse.explorers.optimizers import OPTIMIZERS, SURFACES, OptimizerRaceExplorer, trajectory
 
 
 def test_update_returns_the_trajectories_it_draws():
@@ -52,12 +52,12 @@ def test_widget_drives_update_and_bad_inputs_are_refused():
     ex = OptimizerRaceExplorer(steps=20)
     box = ex.widget
     assert ex.state["steps"] == 20 and set(ex.state["optimizers"]) == {"SGD", "Momentum", "AdaGrad", "Adam"}
-    ex._controls["optimizers"].value = ("Nesterov", "RMSProp")
+    ex.controls["optimizers"].value = ("Nesterov", "RMSProp")
     assert set(ex.state["paths"]) == {"Nesterov", "RMSProp"}
-    ex._controls["surface"].value = "rotated ravine"
+    ex.controls["surface"].value = "rotated ravine"
     assert ex.state["surface"] == "rotated ravine"
     assert np.allclose(ex.state["paths"]["RMSProp"][0], SURFACES["rotated ravine"].start)
-    assert box.children[1] is ex._out
+    assert box.children[1] is ex.output
     with pytest.raises(ValueError, match="unknown optimizers"):
         ex.update(optimizers=("SGD", "Lion"))
     with pytest.raises(ValueError, match="unknown surface"):

@@ -1,7 +1,8 @@
 """DigitDrawExplorer (lecture 12): strokes -> 28x28 image -> class probabilities (tiny untrained model)."""
 import torch
 
-from dlcourse.cnn import PRESETS, DigitDrawExplorer, mnist_cnn, render_strokes
+from dlcourse.cnn import mnist_cnn
+from dlcourse.explorers.digits import PRESETS, DigitDrawExplorer, render_strokes
 
 
 def test_update_renders_strokes_and_classifies():
@@ -33,8 +34,25 @@ def test_controls_change_what_is_drawn():
     assert empty["image"].sum() == 0
 
 
-def test_widget_builds():
+def test_widget_controls_drive_update():
+    torch.manual_seed(0)
     ex = DigitDrawExplorer(mnist_cnn(2, 4))
     w = ex.widget
-    assert set(ex._controls) == {"strokes", "thickness"}
-    assert w is ex.widget
+    assert set(ex.controls) == {"strokes", "thickness"} and w is ex.widget
+    assert torch.equal(ex.state["image"], render_strokes(PRESETS["seven"])), "the widget starts on the seven"
+    ex.controls["strokes"].value = PRESETS["one"]
+    assert torch.equal(ex.state["image"], render_strokes(PRESETS["one"], thickness=2.2))
+    ex.controls["thickness"].value = 3.0
+    assert torch.equal(ex.state["image"], render_strokes(PRESETS["one"], thickness=3.0))
+
+
+def test_the_lecture_import_path_draws_the_same():
+    from dlcourse.cnn import PRESETS as CNN_PRESETS
+    from dlcourse.cnn import DigitDrawExplorer as FromCnn
+
+    torch.manual_seed(0)
+    model = mnist_cnn(2, 4)
+    old = FromCnn(model).update(strokes=CNN_PRESETS["zero"], thickness=2.2)
+    new = DigitDrawExplorer(model).update(strokes=PRESETS["zero"], thickness=2.2)
+    assert torch.equal(old["image"], new["image"]) and torch.equal(old["probs"], new["probs"])
+    assert FromCnn(model).values() == DigitDrawExplorer(model).values()
