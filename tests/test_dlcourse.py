@@ -11,7 +11,7 @@ import dlcourse
 from dlcourse import CheckFailed, check_close, check_no_mutation, check_requires_grad, check_shape
 from dlcourse.data import FILES, DatasetError, data_dir, load_csv, load_mnist
 from dlcourse.gradcheck import grad_check, numerical_grad
-from tests.conftest import DEVICES, device_param
+from tests.conftest import device_params
 
 
 # ---------------------------------------------------------------- checks
@@ -111,7 +111,7 @@ def test_seed_repeats_exactly():
     assert torch.equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 
-@pytest.mark.parametrize("device", [device_param(d) for d in DEVICES])
+@pytest.mark.parametrize("device", device_params())
 def test_checks_on_device(device):
     t = torch.arange(6.0, device=device).reshape(2, 3)
     check_close(t * 1, t, device=device)

@@ -43,7 +43,11 @@ def test_valid_notebook_accepted_with_its_bytes(subs):
     reason, files = check_submission(subs / "alice" / LAB, [NB])
     assert reason == ""
     assert files == {NB: SOURCE.read_bytes()}
-    assert digest_files(files) == hashlib.sha256(NB.encode() + SOURCE.read_bytes()).hexdigest()
+    body = SOURCE.read_bytes()
+    framed = len(NB).to_bytes(8, "big") + NB.encode() + len(body).to_bytes(8, "big") + body
+    assert digest_files(files) == hashlib.sha256(framed).hexdigest()
+    # names and contents cannot run into each other
+    assert digest_files({"a.ipynb": b"p", "b.ipynb": b"b.ipynbq"}) != digest_files({"a.ipynb": b"pb.ipynb", "b.ipynb": b"q"})
 
 
 def test_symlinked_notebook_refused(subs):

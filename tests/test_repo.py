@@ -69,6 +69,13 @@ def test_setup_cells_are_read_only_and_known(lab):
     current = {text_digest(c.source) for c in nb.cells if is_readonly_setup(c)}
     unknown = [i for i, c in enumerate(saved.cells) if is_setup(c) and text_digest(c.source) not in current | set(RELEASED_SETUP[lab])]
     assert not unknown, f"{lab}: setup cells {unknown} of the 2026-12-01 release are unknown: add their digests to released_setup.json"
+    # ... and the grader runs today's setup cells in their place, once each: the old imports never run
+    from autograder.grading.plan import Plan
+
+    plan = Plan.build(SOLUTIONS / lab / f"{lab}.ipynb", LABS / lab / f"{lab}.ipynb")
+    assembled, _ = plan.assemble(saved)
+    released = [c.source for c in plan.release.cells if is_readonly_setup(c)]
+    assert [c.source for c in assembled.cells if is_readonly_setup(c)] == released
 
 
 @pytest.mark.slow

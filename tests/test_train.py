@@ -5,11 +5,10 @@ import pytest
 import torch
 from torch import nn
 
-from dlcourse import available_devices
+from tests.conftest import device_params
 from dlcourse.train import (batch_indices, eval_mode, evaluate_accuracy, evaluate_loss, fit,
                             iterations_per_epoch, predict)
 
-DEVICES = [pytest.param(d, id=d.type) for d in available_devices()]
 
 
 def regression_data(N=23, D=3, seed=0):
@@ -130,7 +129,7 @@ def test_fit_progress_bar_never_writes_to_stderr(capsys):
     assert capsys.readouterr() == ("", "")
 
 
-@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("device", device_params())
 def test_fit_and_evaluate_on_each_device(device):
     X, y = regression_data(N=30)
     torch.manual_seed(0)
@@ -142,7 +141,7 @@ def test_fit_and_evaluate_on_each_device(device):
                 generator=torch.Generator().manual_seed(2), **kw)
     h_dev = fit(dev_model, nn.MSELoss(), torch.optim.SGD(dev_model.parameters(), lr=0.1), X, y, device=device,
                 generator=torch.Generator().manual_seed(2), **kw)
-    assert dev_model.weight.device.type == device.type
+    assert dev_model.weight.device.type == torch.device(device).type
     assert torch.allclose(dev_model.weight.cpu(), cpu_model.weight, atol=1e-5)
     assert h_dev["train_loss"] == pytest.approx(h_cpu["train_loss"], rel=1e-4)
     assert evaluate_loss(dev_model, nn.MSELoss(), X, y) == pytest.approx(evaluate_loss(cpu_model, nn.MSELoss(), X, y), rel=1e-4)

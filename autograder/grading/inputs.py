@@ -176,11 +176,13 @@ def check_submission(folder: Path, expected: list[str], limit: int = MAX_NOTEBOO
 
 
 def digest_files(files: dict[str, bytes]) -> str:
-    """sha256 over the names (sorted) and bytes of the notebooks read: the submission's identity for resuming."""
+    """sha256 over the names (sorted) and bytes of the notebooks read: the submission's identity for resuming.
+    Each name and content is preceded by its length, so no two different submissions share a digest."""
     h = hashlib.sha256()
     for name in sorted(files):
-        h.update(os.fsencode(name))
-        h.update(files[name])
+        for part in (os.fsencode(name), files[name]):
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
     return h.hexdigest()
 
 

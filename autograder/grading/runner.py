@@ -44,7 +44,7 @@ from .inputs import check_submission, digest_files, list_students, read_roster
 from .verdicts import apply, cell_reasons, notes_of, probe_failures, rule_failures, score
 
 CSV_COLUMNS = ["student", "assignment", "grade_id", "score", "max_score", "reason"]
-STATE_VERSION = 2
+STATE_VERSION = 3  # 3: length-framed submission digests
 
 
 class ReferenceFailed(RuntimeError):

@@ -49,7 +49,8 @@ def _clean_outputs(outs, graded: bool) -> list:
             kept.append(nbformat.v4.new_output("error", ename=str(o.get("ename", "Error"))[:200], evalue=str(o.get("evalue", ""))[:4000],
                                                traceback=[str(t)[:4000] for t in (o.get("traceback") or [])[-30:] if isinstance(t, str)]))
         elif kind in ("display_data", "execute_result") and isinstance(o.get("data"), dict):
-            data = {str(k): v for k, v in o["data"].items() if isinstance(v, (str, list))}
+            data = {str(k): v for k, v in o["data"].items()  # text, or a list of lines (anything else nbformat refuses)
+                    if isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))}
             size = sum(len(str(v)) for v in data.values())
             if not data or rich + size > DISPLAY_CAP:
                 continue

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import struct
 
 MAX_FRAME = 16 * 2**20  # a frame larger than this is treated as a broken (or hostile) channel
@@ -450,12 +451,29 @@ def read_frame(stream, *, budget: list | None = None) -> dict | None:
     if payload is None:
         raise ChannelError("the channel closed in the middle of a frame")
     try:
-        message = json.loads(payload.decode("utf-8"))
+        text = payload.decode("utf-8")
+        message = json.loads(text)
+        if _SURROGATE.search(text):  # a lone surrogate ("\\ud800") decodes, but no notebook, page or CSV can hold it
+            message = _no_surrogates(message)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise ChannelError(f"a frame that is not JSON ({type(err).__name__})") from None
     if not isinstance(message, dict) or not isinstance(message.get("op"), str):
         raise ChannelError("a frame without an 'op'")
     return message
+
+
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _no_surrogates(value):
+    """``value`` with every lone surrogate in its strings replaced by '?' (paired ones were decoded as one character)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _read_exactly(stream, n: int) -> bytes | None:
