@@ -8,11 +8,12 @@ JUPYTER_ARGS ?=
 PYTEST_ARGS  ?=
 WORKERS ?= auto
 
-.PHONY: lab test release check bench venv clean-notebooks help
+.PHONY: lab test test-fast release check bench venv clean-notebooks help
 
 help:
 	@echo "make lab       set up .venv (first time: a few minutes) and open the course in JupyterLab"
 	@echo "make test      set up .venv and run the whole test suite (pytest, parallel)"
+	@echo "make test-fast the fast unit tests only (no notebook kernels, no sandbox; under a minute), with coverage"
 	@echo "make release   regenerate the student labs in labs/ from solutions/ (nbgrader)"
 	@echo "make check NB=labs/lab01_tensors/lab01_tensors.ipynb   self-check one lab notebook"
 	@echo "make bench     speed benchmarks (a table)"
@@ -30,6 +31,9 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow and not sandbox" --cov=dlcourse --cov=autograder --cov-report=term $(PYTEST_ARGS)
 
 release: $(STAMP)
 	$(BIN)/python -m autograder release
