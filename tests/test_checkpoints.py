@@ -5,9 +5,9 @@ import pytest
 import torch
 from torch import nn
 
-from dlcourse import available_devices
 from dlcourse.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from dlcourse.models import mnist_cnn
+from tests.conftest import device_params
 
 
 def trained(seed=0, c1=4):
@@ -126,7 +126,7 @@ def test_extras_that_would_not_load_back_are_refused_when_saving(tmp_path):
     assert state["epoch"] == 3 and state["shape"] == (1, 28, 28) and torch.equal(state["best"], torch.tensor(0.9))
 
 
-@pytest.mark.parametrize("device", [pytest.param(d, id=d.type) for d in available_devices()])
+@pytest.mark.parametrize("device", device_params())
 def test_map_location_loads_onto_the_model_device(tmp_path, device):
     m, opt = trained(0)
     m.to(device)

@@ -84,3 +84,12 @@ def test_a_probe_switches_off_a_course_helper_wherever_the_notebook_reaches_it()
         assert namespace["mine"]() == 1
     assert gradcheck.numerical_grad is original and dlcourse.numerical_grad is original
     assert namespace["numerical_grad"] is original
+
+
+def test_a_probe_switches_off_a_notebook_name_bound_to_a_forbidden_function():
+    namespace = {"s": getattr(torch, "sig" + "moid"), "torch": torch}
+    with switched_off({"disabled": ["torch.sigmoid"]}, namespace):
+        with pytest.raises(RuntimeError, match="torch.sigmoid is switched off"):
+            namespace["s"](torch.zeros(1))
+        assert namespace["torch"] is torch
+    assert namespace["s"] is torch.sigmoid

@@ -134,8 +134,14 @@ class switched_off:
                 raise RuntimeError(f"{_name} is switched off while this exercise is tested: "
                                    "the instructions ask you to compute it yourself")
 
-            self.saved.append((owner, attr, vars(owner).get(attr, _MISSING)))
+            original = vars(owner).get(attr, _MISSING)
+            self.saved.append((owner, attr, original))
             setattr(owner, attr, off)
+            if original is not _MISSING and self.namespace is not None:  # a notebook name bound to it, too
+                for name, value in list(self.namespace.items()):
+                    if value is original:
+                        self.saved.append((self.namespace, name, value))
+                        self.namespace[name] = off
         if self.helpers:
             self._switch_off_helpers()
         self.grad_before = torch.is_grad_enabled()
