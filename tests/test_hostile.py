@@ -456,26 +456,11 @@ def test_policy_never_flags_honest_code():
 @pytest.fixture(scope="module")
 def stock(submissions, tmp_path_factory):
     """Stock nbgrader's scores for the correct and partial submissions."""
-    import warnings
+    from autograder.grading.gradebook import stock_autograde
 
-    from nbgrader.api import Gradebook
-    from nbgrader.apps import NbGraderAPI
-    from sqlalchemy.exc import SAWarning
-
-    from autograder.course import course_config, quiet_nbgrader_env
-
-    warnings.filterwarnings("ignore", category=SAWarning)
-    quiet_nbgrader_env()
-    course = tmp_path_factory.mktemp("stock") / "course"
-    shutil.copytree(ROOT / "solutions" / LAB, course / "source" / LAB)
-    api = NbGraderAPI(config=course_config(course))
-    assert api.generate_assignment(LAB, force=True)["success"]
-    names = ("ada", "pat_partial", "raise_systemexit")
-    for name in names:
-        shutil.copytree(submissions["subs"] / name / LAB, course / "submitted" / name / LAB)
-        assert api.autograde(LAB, name, force=True, create=True)["success"]
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return {(name, ex): gb.find_grade(f"{ex}_tests", LAB, LAB, name).score for name in names for ex in EX}
+    names = ["ada", "pat_partial", "raise_systemexit"]
+    scores, _ = stock_autograde(LAB, submissions["subs"], names, tmp_path_factory.mktemp("stock") / "course")
+    return {(name, ex): scores[name][f"{ex}_tests"] for name in names for ex in EX}
 
 
 @needs_bwrap

@@ -90,3 +90,40 @@ class CourseFolder:
                     except MissingEntry:
                         scores[(nb, gid)] = None
         return scores
+
+
+def stock_autograde(lab: str, submitted: Path, students: list[str], work: Path) -> tuple[dict[str, dict[str, float]], float]:
+    """Stock ``nbgrader autograde`` (unsandboxed, serial: for comparisons and the benchmark) of ``students``'
+    folders ``submitted/<student>/<lab>/`` in a scratch course under ``work``: (student -> {grade_id: score},
+    seconds the autograde steps took). A submission nbgrader could not grade at all gets {}."""
+    import time
+    import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.apps import NbGraderAPI
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+    quiet_nbgrader_env()
+    work = Path(work)
+    shutil.copytree(SOLUTIONS / lab, work / "source" / lab, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    cfg = course_config(work)
+    cfg.Application.log_level = "CRITICAL"
+    api = NbGraderAPI(config=cfg)
+    if not api.generate_assignment(lab, force=True)["success"]:
+        raise RuntimeError(f"nbgrader could not generate {lab}")
+    start = time.perf_counter()
+    for student in students:
+        shutil.copytree(Path(submitted) / student / lab, work / "submitted" / student / lab)
+        api.autograde(lab, student, force=True, create=True)
+    seconds = time.perf_counter() - start
+    scores: dict[str, dict[str, float]] = {}
+    with Gradebook(cfg.CourseDirectory.db_url) as gb:
+        for student in students:
+            try:
+                sub = gb.find_submission(lab, student)
+            except MissingEntry:
+                scores[student] = {}
+                continue
+            scores[student] = {g.name: float(g.score or 0) for nb in sub.notebooks for g in nb.grades}
+    return scores, seconds
