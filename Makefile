@@ -13,7 +13,7 @@ WORKERS ?= auto
 help:
 	@echo "make lab       set up .venv (first time: a few minutes) and open the course in JupyterLab"
 	@echo "make test      set up .venv and run the whole test suite (pytest, parallel)"
-	@echo "make test-fast the fast unit tests only (no notebook kernels, no sandbox; under a minute), with coverage"
+	@echo "make test-fast the fast unit tests only (no notebook kernels, no sandbox), with coverage"
 	@echo "make release   regenerate the student labs in labs/ from solutions/ (nbgrader)"
 	@echo "make check NB=labs/lab01_tensors/lab01_tensors.ipynb   self-check one lab notebook"
 	@echo "make bench     speed benchmarks (a table)"
