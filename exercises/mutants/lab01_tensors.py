@@ -90,7 +90,7 @@ ALTERNATIVES = [
         "    X64 = X.double()\n"
         "    mu = X64.mean(dim=0, keepdim=True)\n"
         "    var = ((X64 - mu) ** 2).mean(dim=0, keepdim=True)\n"
-        "    return ((X64 - mu) / var.sqrt()).to(X.dtype)\n"), known_defect="the hidden check on a (50, 4) input compares with rtol 1e-5 against a float32 reference; computing in float64 and rounding once is more accurate and differs by 2e-5"),
+        "    return ((X64 - mu) / var.sqrt()).to(X.dtype)\n")),
     Alternative("ex03_images_to_chw", "divide_then_permute", source=(
         "def images_to_chw(images):\n"
         "    return (images.float() / 255.0).permute(0, 3, 1, 2).contiguous()\n")),
