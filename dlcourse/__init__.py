@@ -32,6 +32,9 @@ from .checks import (
 )
 from .data import MNIST_MEAN, MNIST_STD, DatasetError, load_csv, load_mnist
 from .gradcheck import grad_check, numerical_grad
+from .quiet import silence_benign_warnings
+
+silence_benign_warnings()
 
 __all__ = [
     "available_devices", "pick_device", "seed",

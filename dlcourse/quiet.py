@@ -23,3 +23,16 @@ def progress(iterable: Iterable[T], *, desc: str | None = None, enabled: bool = 
         if len(container.children) > 1:
             container.children[1].layout.flex = "2"
     return bar
+
+
+BENIGN = ("Converting a tensor with requires_grad=True to a scalar",)  # float(loss) while logging a training loop
+
+
+def silence_benign_warnings() -> None:
+    """Hide the PyTorch warnings that a correct answer may trigger: ``float(loss)`` on a loss that requires grad
+    is a correct way to log it, but PyTorch warns on stderr, where nbgrader zeroes the test cell. Called when
+    dlcourse is imported (every lab's setup cell does)."""
+    import warnings
+
+    for message in BENIGN:
+        warnings.filterwarnings("ignore", message=message, category=UserWarning)

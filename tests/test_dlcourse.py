@@ -523,3 +523,15 @@ def test_progress_lets_the_notebook_widget_wrap(monkeypatch, capsys):
     assert bar.container.children[1].layout.flex == "2", "the bar itself takes the room left"
     bar.close()
     assert capsys.readouterr().err == ""
+
+
+def test_float_of_a_loss_that_requires_grad_is_silent_once_dlcourse_is_imported():
+    """float(loss) while logging is correct; PyTorch's warning about it would zero a graded cell."""
+    import subprocess
+    import sys
+
+    code = ("import torch, dlcourse\nx = torch.ones(2, requires_grad=True)\nprint(float((x * 2).sum()))\n"
+            "import warnings\nwarnings.warn('other warnings still show')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "4.0"
+    assert "requires_grad" not in run.stderr and "other warnings still show" in run.stderr
