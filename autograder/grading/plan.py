@@ -28,8 +28,6 @@ def is_readonly_setup(cell) -> bool:
 
 def _released_setup() -> dict[str, dict[str, str]]:
     """lab -> {digest of a setup cell's text as released on some date: its grade_id today}."""
-    import json
-
     data = json.loads((Path(__file__).resolve().parent.parent / "released_setup.json").read_text())
     merged: dict[str, dict[str, str]] = {}
     for release in data["released"].values():

@@ -78,6 +78,14 @@ class _Ambient:
         return out
 
 
+def _switched_off_call(dotted: str):
+    def off(*args, **kwargs):
+        raise RuntimeError(f"{dotted} is switched off while this exercise is tested: "
+                           "the instructions ask you to compute it yourself")
+
+    return off
+
+
 def _helper_off(leaf: str):
     def off(*args, **kwargs):
         raise RuntimeError(f"{leaf} from the course library answers this exercise, so it is switched off while "
@@ -96,54 +104,43 @@ class switched_off:
         self.grad = probe.get("grad_enabled", True) is not False
         self.saved: list = []
 
-    def _switch_off_helpers(self) -> None:
-        """The course-library functions that answer this exercise raise, wherever the notebook reaches them:
-        in every loaded ``dlcourse`` module and under any notebook name bound to the same function."""
-        import sys
+    def _swap(self, owner, attr: str, new) -> None:
+        """Put ``new`` at ``owner.attr`` (or ``owner[attr]`` for a namespace), remembering what was there."""
+        if isinstance(owner, dict):
+            self.saved.append((owner, attr, owner[attr]))
+            owner[attr] = new
+        else:
+            self.saved.append((owner, attr, vars(owner).get(attr, _MISSING)))
+            setattr(owner, attr, new)
 
-        targets = {}
-        for modname, mod in list(sys.modules.items()):
-            if modname == "dlcourse" or modname.startswith("dlcourse."):
-                for leaf in self.helpers:
-                    obj = vars(mod).get(leaf)
-                    if callable(obj) and not isinstance(obj, type):
-                        targets[id(obj)] = leaf
-        if not targets:
-            return
-        owners = [mod for name, mod in list(sys.modules.items()) if name == "dlcourse" or name.startswith("dlcourse.")]
+    def _swap_everywhere(self, owners, targets: dict, make_off) -> None:
+        """Every attribute of ``owners`` (modules or the namespace) that is one of the ``targets`` objects
+        (``id -> name``) is replaced by ``make_off(name)``."""
         for owner in owners:
-            for attr, value in list(vars(owner).items()):
+            items = owner.items() if isinstance(owner, dict) else vars(owner).items()
+            for attr, value in list(items):
                 if id(value) in targets:
-                    self.saved.append((owner, attr, value))
-                    setattr(owner, attr, _helper_off(targets[id(value)]))
-        if self.namespace is not None:
-            for attr, value in list(self.namespace.items()):
-                if id(value) in targets:
-                    self.saved.append((self.namespace, attr, value))
-                    self.namespace[attr] = _helper_off(targets[id(value)])
+                    self._swap(owner, attr, make_off(targets[id(value)]))
 
     def __enter__(self):
+        import sys
+
         import torch
 
+        namespace = [self.namespace] if self.namespace is not None else []
         surfaces = _surfaces() if self.names else {}
         for dotted in self.names:
             owner_name, _, attr = dotted.rpartition(".")
             owner = surfaces[owner_name]
-
-            def off(*args, _name=dotted, **kwargs):
-                raise RuntimeError(f"{_name} is switched off while this exercise is tested: "
-                                   "the instructions ask you to compute it yourself")
-
             original = vars(owner).get(attr, _MISSING)
-            self.saved.append((owner, attr, original))
-            setattr(owner, attr, off)
-            if original is not _MISSING and self.namespace is not None:  # a notebook name bound to it, too
-                for name, value in list(self.namespace.items()):
-                    if value is original:
-                        self.saved.append((self.namespace, name, value))
-                        self.namespace[name] = off
-        if self.helpers:
-            self._switch_off_helpers()
+            self._swap(owner, attr, _switched_off_call(dotted))
+            if original is not _MISSING:  # a notebook name bound to it, too
+                self._swap_everywhere(namespace, {id(original): dotted}, _switched_off_call)
+        if self.helpers:  # course helpers: in every loaded dlcourse module and under any notebook name
+            modules = [m for name, m in list(sys.modules.items()) if name == "dlcourse" or name.startswith("dlcourse.")]
+            targets = {id(obj): leaf for mod in modules for leaf in self.helpers
+                       if callable(obj := vars(mod).get(leaf)) and not isinstance(obj, type)}
+            self._swap_everywhere(modules + namespace, targets, _helper_off)
         self.grad_before = torch.is_grad_enabled()
         torch.set_grad_enabled(self.grad)
         return self
