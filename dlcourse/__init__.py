@@ -3,9 +3,11 @@
 One module per concern:
 
 * :mod:`dlcourse.devices`   device choice (cuda > mps > cpu, overridable) and seeding
+* :mod:`dlcourse.simdevice` ``simgpu``, a CPU-backed second device that catches device bugs without a GPU
 * :mod:`dlcourse.data`      checksummed dataset loaders (MNIST, small tabular CSVs)
 * :mod:`dlcourse.checks`    test helpers used by lab test cells (precise, teaching messages)
 * :mod:`dlcourse.gradcheck` numerical gradients and a relative-error gradient checker
+* :mod:`dlcourse.rules`     rules a lab states (a forbidden call, no one-hot matrix), checked as an answer runs
 * :mod:`dlcourse.plots`     plotting helpers shared by lectures
 * :mod:`dlcourse.explorers` the lectures' interactive explorers (one module per topic) on one base class
 * :mod:`dlcourse.numerics`  math the lectures and explorers share, on NumPy arrays
@@ -19,6 +21,7 @@ Old paths stay importable, without a warning, for notebooks saved from earlier r
 ``conv_viz``, ``optim_viz``, ``arch_viz`` and ``cnn`` re-export what moved.
 """
 from .devices import available_devices, pick_device, seed
+from .devices import prepare as _devices_prepare
 from .checks import (
     CheckFailed,
     check_close,
@@ -28,19 +31,22 @@ from .checks import (
     check_requires_grad,
     check_shape,
     check_true,
+    explain,
     on_each_device,
 )
 from .data import MNIST_MEAN, MNIST_STD, DatasetError, load_csv, load_mnist
 from .gradcheck import grad_check, numerical_grad
+from .rules import forbid, no_one_hot
 from .quiet import silence_benign_warnings
 
 silence_benign_warnings()
+_devices_prepare()
 
 __all__ = [
     "available_devices", "pick_device", "seed",
     "CheckFailed", "check_close", "check_device", "check_dtype", "check_no_mutation",
-    "check_requires_grad", "check_shape", "check_true", "on_each_device",
+    "check_requires_grad", "check_shape", "check_true", "explain", "on_each_device",
     "DatasetError", "load_csv", "load_mnist", "MNIST_MEAN", "MNIST_STD",
-    "grad_check", "numerical_grad",
+    "grad_check", "numerical_grad", "forbid", "no_one_hot",
 ]
 __version__ = "0.1.0"

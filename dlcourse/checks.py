@@ -226,6 +226,30 @@ def check_no_mutation(fn: Callable, *args: Any, name: str | None = None, hint: s
     return result
 
 
+class explain:
+    """Turn an error the answer raises into a sentence saying what was asked::
+
+        with explain("fit_autograd(X, y) should update W under torch.no_grad() and return it"):
+            W = fit_autograd(X, y)
+
+    A :class:`CheckFailed` passes through unchanged; any other exception becomes a ``CheckFailed`` that
+    starts with ``asked`` and ends with the error's type and first line (``hint`` is added as usual).
+    """
+
+    def __init__(self, asked: str, hint: str | None = None) -> None:
+        self.asked, self.hint = asked, hint
+
+    def __enter__(self) -> "explain":
+        return self
+
+    def __exit__(self, kind, err, tb) -> bool:
+        if err is None or isinstance(err, CheckFailed) or not isinstance(err, Exception):
+            return False
+        first = (str(err).strip().splitlines() or [""])[0][:300]
+        _fail(f"{self.asked}; instead it raised {kind.__name__}: {first}", self.hint)
+        return False  # not reached: _fail raises
+
+
 def on_each_device(check: Callable[[torch.device], None], devices: Iterable[torch.device] | None = None) -> None:
     """Run ``check(device)`` on every available device; a failure names the device it happened on."""
     for dev in devices if devices is not None else available_devices():

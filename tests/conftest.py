@@ -15,7 +15,7 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # (students' own kernels keep PyTorch's default).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-DEVICES = ["cpu", "cuda", "mps"]
+DEVICES = ["cpu", "simgpu", "cuda", "mps"]  # simgpu: dlcourse.simdevice, a CPU-backed second device, always present
 HAVE_BWRAP = shutil.which("bwrap") is not None
 
 
@@ -23,7 +23,7 @@ def device_param(name: str):
     """A pytest param for a device that is skipped, with the reason, where the device is absent."""
     import torch
 
-    present = {"cpu": True, "cuda": torch.cuda.is_available(),
+    present = {"cpu": True, "simgpu": True, "cuda": torch.cuda.is_available(),
                "mps": bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available())}[name]
     return pytest.param(name, id=name, marks=[] if present else [pytest.mark.skip(reason=f"no {name} device on this machine")])
 

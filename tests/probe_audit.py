@@ -68,7 +68,7 @@ def audit(lab: str) -> dict:
     out = {"lab": lab, "probes": len(probes), "exercises": sorted(by_exercise), "reference": verdict(probes),
            "mutants": {}, "alternatives": {}, "helpers": {}, "broken": {}}
     module = M.load_module(lab)
-    candidates = [("mutants", m.id, m.answer, M.answer_source(lab, m)) for m in module.MUTANTS]
+    candidates = [("mutants", m.id, m.answer, M.answer_source(lab, m)) for m in M.load(lab)]
     candidates += [("alternatives", a.id, a.answer, a.source) for a in getattr(module, "ALTERNATIVES", [])]
     candidates += [("helpers", name, gid, source) for name, gid, source in helper_answers(lab, plan)]
     for group, name, gid, source in candidates:

@@ -71,7 +71,7 @@ def rule_breaking_answers(lab):
     """Every forbidden-call mutant of the lab, the rest answered correctly (empty if the lab states no such rule)."""
     answers = {}
     for m in M.load(lab):
-        if m.name in RULE_MUTANTS:
+        if m.name in RULE_MUTANTS or m.breaks.startswith("forbids:"):
             answers[m.answer] = M.answer_source(lab, m)
     return answers
 

@@ -67,7 +67,7 @@ def _results(lab: str):
     defined, _ = analyse(src)
     answer_cell = {grade_id(c): c for c in src.cells if nbg(c).get("solution")}
     out = {}
-    with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": "cpu"}) as session:
+    with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": "cpu,simgpu"}) as session:
         executed = session.run(src)
         reference = score_notebook(executed)
         out["__reference__"] = reference
@@ -150,6 +150,9 @@ def test_mutant_loses_exactly_its_points(lab, mutant):
     assert lost <= mutant.expected_failures, f"mutant {mutant.id} also cost points in {sorted(lost - mutant.expected_failures)}: {messages}"
     for gid in mutant.expected_failures:
         assert messages[gid], f"mutant {mutant.id}: test {gid} failed without a message for the student"
+        assert messages[gid].startswith("CheckFailed:"), (
+            f"mutant {mutant.id}: test {gid} fails with a bare exception, not a sentence for the student: "
+            f"{messages[gid][:200]!r} (wrap the call in `with explain(...)` or check first)")
 
 
 @pytest.mark.slow

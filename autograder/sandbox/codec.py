@@ -232,6 +232,26 @@ def _unarray(d: dict):
     return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
 
 
+def _device_value(name: str):
+    """A ``torch.device`` as data on the trusted side, which need not have ``simgpu`` registered: then its name."""
+    try:
+        return _torch().device(name)
+    except RuntimeError:
+        if name.split(":")[0] == "simgpu":
+            return name
+        raise ChannelError(f"unknown device {name!r}") from None
+
+
+def _live_device(name: str):
+    """The device a tensor was on where the call was recorded, inside the sandbox (``simgpu`` is registered on
+    first use); a device this machine lacks is a broken channel."""
+    from dlcourse.devices import device_available, pick_device
+
+    if not device_available(name):
+        raise ChannelError(f"device {name!r} is not available here")
+    return pick_device(name)
+
+
 class Tensor:
     """A tensor as it came back from the sandbox (trusted side): values plus everything else it reported."""
 
@@ -306,12 +326,15 @@ def unpack(data, *, namespace: dict | None = None, _depth: int = 0, _objects: li
                 raise ChannelError(f"unknown torch dtype {data['$torch_dtype']!r}")
             return dtype
         if "$torch_device" in data:
-            return _torch().device(str(data["$torch_device"]))
+            return _live_device(str(data["$torch_device"])) if live else _device_value(str(data["$torch_device"]))
         if "$tensor" in data:
             if not live:
                 return Tensor(data)
             torch = _torch()
             t = torch.from_numpy(_unarray(data["$tensor"]))
+            device = str(data.get("device", "cpu"))
+            if device != "cpu":
+                t = t.to(_live_device(device))
             if data.get("requires_grad") and t.is_floating_point():
                 t.requires_grad_(True)
             return t

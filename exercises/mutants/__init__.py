@@ -24,6 +24,7 @@ class Mutant:
     replace: tuple = ()
     source: str | None = None
     fails: tuple = field(default=())
+    breaks: str = ""  # the contract rule this mutant breaks ("device", "no_mutation", "forbids:torch.softmax"...)
 
     @property
     def expected_failures(self) -> set[str]:
@@ -65,11 +66,14 @@ def load_module(lab: str):
 
 
 def load(lab: str) -> list[Mutant]:
+    """The lab's written mutants, then those generated from its contracts (``returns_cpu_tensor``)."""
+    from exercises.contracts import device_mutants
+
     try:
         module = importlib.import_module(f"exercises.mutants.{lab}")
     except ModuleNotFoundError:
         return []
-    return list(module.MUTANTS)
+    return list(module.MUTANTS) + device_mutants(lab)
 
 
 def apply(nb, mutant: Mutant):

@@ -1,5 +1,6 @@
 """Plausible wrong answers to lab06_softmax_cross_entropy; each must lose exactly its own exercise's points."""
-from exercises.mutants import Mutant
+from exercises.contracts import Contract, Float, Int, Mod, Seq, T
+from exercises.mutants import Alternative, Mutant
 
 MUTANTS = [
     # ex01 softmax
@@ -115,4 +116,24 @@ ALTERNATIVES = [
         "        loss.backward()\n"
         "        opt.step()\n"
         "    return history\n")),
+]
+
+CONTRACTS = [
+    Contract("ex01_softmax", "softmax", {"logits": T(..., dtype="float"), "dim": Int()},
+             returns=T(..., dtype="float"), rules=("device", "no_mutation", "forbids:torch.softmax"), batch="logits"),
+    Contract("ex02_log_softmax", "log_softmax", {"logits": T(..., dtype="float"), "dim": Int()},
+             returns=T(..., dtype="float"), rules=("device", "no_mutation", "forbids:torch.log_softmax"), batch="logits"),
+    Contract("ex03_one_hot", "one_hot", {"y": T("N", dtype="int64"), "num_classes": Int(lo=1)},
+             returns=T("N", None, dtype="float32"), rules=("device",), batch="y"),
+    Contract("ex04_cross_entropy_onehot", "cross_entropy_onehot", {"logits": T("N", "K", dtype="float"), "Y": T("N", "K", dtype="float")},
+             returns=T(dtype="float"), rules=("device",), batch="logits"),
+    Contract("ex05_cross_entropy_index", "cross_entropy_index", {"logits": T("N", "K", dtype="float"), "y": T("N", dtype="int64")},
+             returns=T(dtype="float"), rules=("device", "forbids:F.cross_entropy", "no_one_hot"), batch="logits"),
+    Contract("ex06_predict_accuracy", "predict", {"logits": T("N", "K", dtype="float")}, returns=T("N", dtype="int64"),
+             rules=("device",), batch="logits"),
+    Contract("ex06_predict_accuracy", "accuracy", {"logits": T("N", "K", dtype="float"), "y": T("N", dtype="int64")},
+             returns=Float(lo=0, hi=1), batch="logits"),
+    Contract("ex07_train_classifier", "train_classifier", {"model": Mod(), "X": T("N", "D", dtype="float"), "y": T("N", dtype="int64"),
+                                                           "epochs": Int(lo=1), "lr": Float(lo=0)},
+             returns=Seq(Float()), batch="X"),
 ]
