@@ -76,6 +76,12 @@ def rule_breaking_answers(lab):
     return answers
 
 
+def device_breaking_answers(lab):
+    """Every exercise that takes and returns tensors answered with its result moved to the CPU (a device bug
+    that only shows off the CPU); graded with the visible tests silenced, so the hidden checks and probes decide."""
+    return {m.answer: M.answer_source(lab, m) for m in M.load(lab) if m.breaks == "device" and "returns_cpu_tensor" in m.name}
+
+
 def read_grades(out):
     with open(out / "grades.csv", newline="") as f:
         return list(csv.DictReader(f))
@@ -111,11 +117,12 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     for kind, cell in CHEATS.items():  # a generic cheat cell pasted at the top, with no answers / wrong answers
         submit(subs, f"mal_{kind}_blank", lab, with_cell_on_top(released(lab), cell))
         submit(subs, f"mal_{kind}_mutants", lab, with_cell_on_top(wrong, cell))
-    rules = {"mal_rules": rule_breaking_answers(lab), "fay_aliased_rules": ALIASED_RULE_BREAKS.get(lab, {})}
+    rules = {"mal_rules": rule_breaking_answers(lab), "fay_aliased_rules": ALIASED_RULE_BREAKS.get(lab, {}),
+             "ivy_cpu_results": device_breaking_answers(lab)}
     for student, broken in rules.items():
         if broken:
             nb = fill_answers(released(lab), {**solution_answers(lab), **broken})
-            submit(subs, student, lab, with_cell_on_top(nb, CHEATS["silence"]) if student.startswith("mal_") else nb)
+            submit(subs, student, lab, with_cell_on_top(nb, CHEATS["silence"]) if student.startswith(("mal_", "ivy_")) else nb)
     before = {p: p.read_bytes() for p in subs.rglob("*.ipynb")}
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -129,6 +136,8 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
                 assert r["reason"], f"{student}: {r['grade_id']} lost its points without a reason"
                 if student.startswith("fay_"):  # the visible test's message, or else the grader's rule check
                     assert "yourself" in r["reason"], f"{student}: the reason should name the rule, got {r['reason']!r}"
+                if student.startswith("ivy_"):  # caught on simgpu, although this grader has no GPU
+                    assert "simgpu" in r["reason"] or "device" in r["reason"], f"{student}: {r['grade_id']}: {r['reason']!r}"
             elif student.startswith("fay_") and not any(exercise.startswith(b.split("_")[0]) for b in broken):
                 assert r["score"] == r["max_score"], f"{student}: {r['grade_id']} is answered correctly but lost points ({r['reason']})"
     assert list(rows[0]) == ["student", "assignment", "grade_id", "score", "max_score", "reason"]
