@@ -9,7 +9,9 @@ the grader's sandbox::
 
 :func:`forbid` switches the named functions off twice: the names are replaced (so looking one up, even as
 ``getattr(torch, "soft" + "max")``, finds a function that raises) and a ``TorchFunctionMode`` catches calls
-that reach the original through a name bound earlier (``from torch import softmax as s``). Calls PyTorch
+that reach the original through a name bound earlier (``from torch import softmax as s``); a course helper
+(``dlcourse.gradcheck.numerical_grad``) is also switched off under every name the notebook or the library
+binds it to. Calls PyTorch
 makes internally (``F.cross_entropy`` calling ``log_softmax``) are not the answer's and are not caught.
 :func:`no_one_hot` watches every tensor the answer makes and fails when one is a one-hot matrix.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import sys
 from unittest import mock
 
 import torch
@@ -66,9 +69,18 @@ def forbid(*names: str, why: str):
     """While the block runs, calling any of ``names`` (dotted: ``torch.softmax``, ``torch.Tensor.softmax``,
     ``torch.nn.functional.softmax``) raises :class:`CheckFailed` with a sentence that names it and ``why``."""
     found = [(n, *_resolve(n)) for n in names]
+    caller = sys._getframe(2).f_globals  # the test cell's namespace (the notebook's), past contextmanager
+    owners = [caller] + [m for k, m in list(sys.modules.items()) if k == "dlcourse" or k.startswith("dlcourse.")]
     with contextlib.ExitStack() as stack:
-        for name, owner, attr, _ in found:
-            stack.enter_context(mock.patch.object(owner, attr, _switched_off(name, why)))
+        for name, owner, attr, original in found:
+            off = _switched_off(name, why)
+            stack.enter_context(mock.patch.object(owner, attr, off))
+            for other in owners:  # the same function under another name: `from dlcourse import numerical_grad`
+                items = other if isinstance(other, dict) else vars(other)
+                for alias, value in list(items.items()):
+                    if value is original and not (other is owner and alias == attr):
+                        stack.enter_context(mock.patch.dict(other, {alias: off}) if isinstance(other, dict)
+                                            else mock.patch.object(other, alias, off))
         stack.enter_context(_Catch([(name, f) for name, _, _, f in found], why))
         yield
 

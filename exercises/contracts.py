@@ -21,6 +21,7 @@ leading dimensions; ``A(...)`` the same for NumPy arrays; ``Int``, ``Float`` (an
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -418,9 +419,14 @@ def _returns_on_cpu(value):
 
 
 def device_mutants(lab: str):
-    """``returns_cpu_tensor`` for every exercise that takes and returns tensors: the reference's answer with
-    ``.cpu()`` on what it returns, as a student who converts for printing would write. A CPU-only grader
-    catches it on ``simgpu``."""
+    """Device bugs, generated for every exercise whose contract states the ``device`` rule. A CPU-only grader
+    catches them on ``simgpu``:
+
+    * ``returns_cpu_tensor`` (it takes and returns tensors): the reference's answer with ``.cpu()`` on what it
+      returns, as a student who converts for printing would write;
+    * ``forgets_device`` (the reference creates tensors with ``device=...``): every such argument dropped, so
+      the new tensors land on the CPU and meet the inputs' device.
+    """
     from exercises.mutants import Mutant, lab_source
     from autograder.notebook import nbg
 
@@ -441,4 +447,14 @@ def device_mutants(lab: str):
                      f"    return _returns_on_cpu(_{c.name}_reference(*args, **kwargs))\n")
         name = f"{c.name}_returns_cpu_tensor" if shared else "returns_cpu_tensor"
         out.append(Mutant(c.answer, name, source=source + _CPU_WRAPPER + extra, breaks="device"))
+    for answer in sorted({c.answer for c in every if c.takes_tensors and "device" in c.rules and c.answer in cells}
+                         if FORGETS_DEVICE else ()):
+        body = cells[answer].source.split("### BEGIN SOLUTION")[-1]
+        found = tuple(dict.fromkeys(m.group(0) for m in _DEVICE_ARG.finditer(body)))
+        if found:  # every `device=...` the reference passes, dropped: new tensors land on the CPU
+            out.append(Mutant(answer, "forgets_device", replace=tuple((f, "") for f in found), breaks="device"))
     return out
+
+
+FORGETS_DEVICE = False
+_DEVICE_ARG = re.compile(r",\s*device=[A-Za-z_][\w.]*")

@@ -661,3 +661,31 @@ def test_plan_adds_the_forbidden_helpers_to_its_probes():
     name = next(n for n, gid in plan.owner.items() if gid == "ex07_gradient_check")
     assert plan.probe_rules({"name": name}) == {"not_allowed": ["grad_check", "relative_error"]}
     assert plan.probe_rules({"name": "no_such_answer"}) == {}
+
+
+def test_a_watched_rule_is_recorded_and_replayed():
+    """A test that watches for a one-hot matrix (dlcourse.no_one_hot) around its call: the probe watches too."""
+    from dlcourse import CheckFailed, no_one_hot
+
+    ambient = P._Ambient()
+    assert "watch" not in ambient.context()
+    with no_one_hot(3, why="pick with indexing"):
+        context = ambient.context()
+    assert context["watch"] == [{"no_one_hot": 3, "why": "pick with indexing"}]
+    y = torch.tensor([0, 2, 1])
+    with P.switched_off(context):
+        torch.log_softmax(torch.randn(3, 3), dim=1)[torch.arange(3), y]  # indexing is fine
+        with pytest.raises(CheckFailed, match="one-hot"):
+            torch.nn.functional.one_hot(y, 3)
+    torch.nn.functional.one_hot(y, 3)  # and the watch ends with the probe
+
+
+@pytest.mark.parametrize("device", ["cpu", "simgpu"])
+def test_a_probed_module_goes_where_its_recorded_state_lives(device):
+    from dlcourse.devices import pick_device
+
+    dev = pick_device(device)
+    state = {k: v.to(dev) for k, v in torch.nn.Linear(3, 2).state_dict().items()}
+    module = torch.nn.Linear(3, 2)
+    P._to_state_device(module, state)
+    assert module.weight.device.type == dev.type

@@ -18,8 +18,9 @@
 
 The **ambient context** of a call is recorded too and replayed by its probe: the library functions a test
 switched off while calling the answer (a lab that says "write sigmoid yourself" patches ``torch.sigmoid`` to
-raise) and whether autograd was on. A probe then switches the same functions off, so a forbidden call raises in
-the probe exactly as it did in the test.
+raise) and whether autograd was on, and the rules it watched (``dlcourse.no_one_hot``). A probe then switches
+the same functions off and watches the same rules, so a forbidden call raises in the probe exactly as it did in
+the test.
 
 Kinds of probe: ``call`` (a function), ``init`` (construct an answer class: parameter shapes) and ``forward``
 (construct, load a given state, set train/eval, run forward; output and state after).
@@ -75,7 +76,23 @@ class _Ambient:
             out["disabled"] = sorted(off)[:32]
         if not torch.is_grad_enabled():
             out["grad_enabled"] = False
+        watches = _active_watches()
+        if watches:
+            out["watch"] = watches
         return out
+
+
+def _active_watches() -> list:
+    """Rules a test watches while it calls the answer (``dlcourse.no_one_hot``), as data the probe replays."""
+    import sys
+
+    rules = sys.modules.get("dlcourse.rules")
+    if rules is None:
+        return []
+    from torch.overrides import _get_current_function_mode_stack
+
+    return [{"no_one_hot": int(m.k), "why": str(m.why)[:300]} for m in _get_current_function_mode_stack()
+            if isinstance(m, rules._OneHotWatch)][:4]
 
 
 def _switched_off_call(dotted: str):
@@ -102,7 +119,9 @@ class switched_off:
         self.helpers = [n for n in probe.get("not_allowed", ()) if isinstance(n, str) and n.isidentifier()]
         self.namespace = namespace
         self.grad = probe.get("grad_enabled", True) is not False
+        self.watch = [w for w in probe.get("watch", ()) if isinstance(w, dict) and isinstance(w.get("no_one_hot"), int)]
         self.saved: list = []
+        self.modes: list = []
 
     def _swap(self, owner, attr: str, new) -> None:
         """Put ``new`` at ``owner.attr`` (or ``owner[attr]`` for a namespace), remembering what was there."""
@@ -143,11 +162,20 @@ class switched_off:
             self._swap_everywhere(modules + namespace, targets, _helper_off)
         self.grad_before = torch.is_grad_enabled()
         torch.set_grad_enabled(self.grad)
+        if self.watch:
+            from dlcourse.rules import _OneHotWatch
+
+            for w in self.watch:
+                mode = _OneHotWatch(w["no_one_hot"], str(w.get("why", "")))
+                mode.__enter__()
+                self.modes.append(mode)
         return self
 
     def __exit__(self, *exc):
         import torch
 
+        while self.modes:
+            self.modes.pop().__exit__(None, None, None)
         torch.set_grad_enabled(self.grad_before)
         for owner, attr, old in reversed(self.saved):
             if isinstance(owner, dict):
@@ -561,6 +589,16 @@ def _load_state(module, state: dict) -> None:
     raise RuntimeError(f"its parameters and buffers ({len(own)}) do not match the architecture the instructions describe ({len(state)})")
 
 
+def _to_state_device(module, state: dict) -> None:
+    """Put a module built in the probe where the test had it: on the device its recorded state lives on
+    (a test that builds a model and moves it with ``.to(dev)``)."""
+    import torch
+
+    devices = {t.device for t in state.values() if isinstance(t, torch.Tensor)}
+    if len(devices) == 1 and next(iter(devices)).type != "cpu":
+        module.to(next(iter(devices)))
+
+
 def observe(namespace: dict, probe: dict, seed: int) -> dict:
     """The behaviour signature of ``probe`` run against ``namespace`` (in a sandbox), as packed data."""
     import torch
@@ -586,7 +624,9 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
             if kind == "init":
                 shapes = [list(p.shape) for p in module.parameters()]  # in order: the order layers are defined in
                 return {"output": pack({"parameter shapes": shapes, "parameters": sum(p.numel() for p in module.parameters())})}
-            _load_state(module, unpack(probe["state"], namespace=namespace))
+            state = unpack(probe["state"], namespace=namespace)
+            _to_state_device(module, state)
+            _load_state(module, state)
             module.train(bool(probe.get("training", True)))
             call = unpack(probe["inputs"], namespace=namespace)
             args, kwargs, needs_grad = call["args"], call["kwargs"], []
@@ -608,7 +648,9 @@ def observe(namespace: dict, probe: dict, seed: int) -> dict:
     then = probe.get("then_forward")
     if then and isinstance(out, torch.nn.Module):
         try:
-            _load_state(out, unpack(then["state"], namespace=namespace))
+            state = unpack(then["state"], namespace=namespace)
+            _to_state_device(out, state)
+            _load_state(out, state)
             out.train(bool(then.get("training", True)))
             fwd = unpack(then["inputs"], namespace=namespace)
             seed_all(seed)
@@ -722,7 +764,7 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
                 break
             rng = np.random.default_rng([run_seed & 0xFFFFFFFF, k, sum(map(ord, name))])
             probe = {"name": name, "kind": call["kind"], "seed": int(rng.integers(1, 2**31))}
-            for key in ("init", "state", "training", "then_forward", "tol", "disabled", "grad_enabled"):
+            for key in ("init", "state", "training", "then_forward", "tol", "disabled", "grad_enabled", "watch"):
                 if key in call:
                     probe[key] = call[key]
             probe["tight"] = _is_tight(call)
