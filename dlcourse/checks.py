@@ -232,8 +232,9 @@ class explain:
         with explain("fit_autograd(X, y) should update W under torch.no_grad() and return it"):
             W = fit_autograd(X, y)
 
-    A :class:`CheckFailed` passes through unchanged; any other exception becomes a ``CheckFailed`` that
-    starts with ``asked`` and ends with the error's type and first line (``hint`` is added as usual).
+    A :class:`CheckFailed` passes through unchanged, and so does ``NotImplementedError`` (an exercise not
+    attempted yet must show as such); any other exception becomes a ``CheckFailed`` that starts with
+    ``asked`` and ends with the error's type and first line (``hint`` is added as usual).
     """
 
     def __init__(self, asked: str, hint: str | None = None) -> None:
@@ -243,7 +244,7 @@ class explain:
         return self
 
     def __exit__(self, kind, err, tb) -> bool:
-        if err is None or isinstance(err, CheckFailed) or not isinstance(err, Exception):
+        if err is None or isinstance(err, (CheckFailed, NotImplementedError)) or not isinstance(err, Exception):
             return False
         first = (str(err).strip().splitlines() or [""])[0][:300]
         _fail(f"{self.asked}; instead it raised {kind.__name__}: {first}", self.hint)

@@ -73,5 +73,8 @@ def test_explain_turns_an_error_into_a_sentence():
     with pytest.raises(CheckFailed, match="^inner$"):  # a CheckFailed passes through unchanged
         with explain("outer"):
             raise CheckFailed("inner")
+    with pytest.raises(NotImplementedError):  # an exercise not attempted yet stays "not attempted"
+        with explain("outer"):
+            raise NotImplementedError()
     with explain("nothing goes wrong"):
         pass

@@ -486,7 +486,7 @@ def _dtypes(record: dict) -> set:
         elif isinstance(v, dict):
             for key in ("$tensor", "$ndarray"):
                 if key in v:
-                    found.add((key, v[key]["dtype"], bool(v.get("requires_grad"))))
+                    found.add((key, v[key]["dtype"], bool(v.get("requires_grad")), str(v.get("device", "cpu"))))
                     return
             for x in v.values():
                 walk(x)
@@ -495,14 +495,14 @@ def _dtypes(record: dict) -> set:
 
 
 def _shape_key(record: dict) -> str:
-    """What distinguishes two recorded calls for coverage: the shapes and scalar values of their inputs."""
+    """What distinguishes two recorded calls for coverage: the shapes, dtypes, devices and scalar values of their inputs."""
     def walk(v):
         if isinstance(v, list):
             return [walk(x) for x in v]
         if isinstance(v, dict):
             for key in ("$tensor", "$ndarray"):
                 if key in v:
-                    return (key, tuple(v[key]["shape"]), v[key]["dtype"], bool(v.get("requires_grad")))
+                    return (key, tuple(v[key]["shape"]), v[key]["dtype"], bool(v.get("requires_grad")), str(v.get("device", "cpu")))
             return {k: walk(x) for k, x in v.items() if k not in ("state",)}
         return v
     return repr(walk({k: record.get(k) for k in ("kind", "init", "inputs")}))
@@ -743,7 +743,7 @@ def make_probes(namespace: dict, records: dict, run_seed: int) -> list[tuple[dic
         by_key: dict[str, list] = {}
         for call in calls:
             by_key.setdefault(_shape_key(call), []).append(call)
-        firsts = [group[0] for group in by_key.values()]  # one per distinct shape first, new dtypes first of all
+        firsts = [group[0] for group in by_key.values()]  # one per distinct shape first, new dtypes and devices first of all
         seen_dtypes, chosen, later = set(), [], []
         for call in firsts:
             dtypes = _dtypes(call)
@@ -874,6 +874,8 @@ def diff(ref, got, mode: str, what: str, tol=None) -> str:
                 return f"{what} is cut off from autograd (detached, or computed with NumPy / .item())"
             if not ref.requires_grad and got.requires_grad and getattr(got, "grad_fn", False) and not getattr(ref, "grad_fn", False):
                 return f"{what} still carries autograd history (compute it under torch.no_grad() or .detach() it)"
+            if not ref.requires_grad and got.requires_grad:
+                return f"{what} still requires grad: return it detached (.detach(), or made under torch.no_grad())"
             if _contiguous(ref) and not _contiguous(got):
                 return f"{what} is not contiguous in memory (a permuted or transposed view); call .contiguous() on it"
         elif a.dtype.kind != b.dtype.kind:
