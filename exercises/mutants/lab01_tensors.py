@@ -1,4 +1,5 @@
 """Wrong answers for lab01_tensors; each must lose exactly its own exercise's points."""
+from exercises.contracts import A, Anything, Contract, Float, Int, T
 from exercises.mutants import Mutant
 
 MUTANTS = [
@@ -9,7 +10,9 @@ MUTANTS = [
     Mutant("ex01_row_normalize", "divide_by_max",
            replace=(("X.sum(dim=1, keepdim=True)", "X.max(dim=1, keepdim=True).values"),)),
     Mutant("ex01_row_normalize", "in_place",
-           source="def row_normalize(X):\n    X /= X.sum(dim=1, keepdim=True)\n    return X\n"),
+           source="def row_normalize(X):\n    X /= X.sum(dim=1, keepdim=True)\n    return X\n", breaks="no_mutation"),
+    Mutant("ex01_row_normalize", "reshape_uses_D",
+           replace=(("X.sum(dim=1, keepdim=True)", "X.sum(dim=1).reshape(X.shape[1], 1)"),)),
     Mutant("ex01_row_normalize", "to_float32",
            replace=(("return X / X.sum(dim=1, keepdim=True)", "return (X / X.sum(dim=1, keepdim=True)).float()"),)),
 
@@ -20,7 +23,13 @@ MUTANTS = [
     Mutant("ex02_standardize", "global_stats",
            source="def standardize(X):\n    return (X - X.mean()) / X.std(correction=0)\n"),
     Mutant("ex02_standardize", "in_place",
-           source="def standardize(X):\n    X -= X.mean(dim=0)\n    X /= X.std(dim=0, correction=0)\n    return X\n"),
+           source="def standardize(X):\n    X -= X.mean(dim=0)\n    X /= X.std(dim=0, correction=0)\n    return X\n",
+           breaks="no_mutation"),
+
+    Mutant("ex02_standardize", "reshape_uses_N",
+           replace=(("mu = X.mean(dim=0)  ", "mu = X.mean(dim=0).reshape(1, X.shape[0])  "),)),
+    Mutant("ex02_standardize", "returns_float64",
+           replace=(("return (X - mu) / sigma", "return (X.double() - mu) / sigma"),)),
 
     # ex03 images_to_chw: images.permute(0, 3, 1, 2).contiguous().to(torch.float32) / 255
     Mutant("ex03_images_to_chw", "reshape_not_permute",
@@ -30,9 +39,15 @@ MUTANTS = [
     Mutant("ex03_images_to_chw", "no_scaling", replace=((" / 255", ""),)),
     Mutant("ex03_images_to_chw", "integer_division",
            source="def images_to_chw(images):\n    return (images.permute(0, 3, 1, 2) // 255).float().contiguous()\n"),
-    Mutant("ex03_images_to_chw", "not_contiguous", replace=((".contiguous()", ""),)),
+    Mutant("ex03_images_to_chw", "not_contiguous", replace=((".contiguous()", ""),), breaks="contiguous"),
     Mutant("ex03_images_to_chw", "stays_uint8",
            source="def images_to_chw(images):\n    return images.permute(0, 3, 1, 2).contiguous()\n"),
+
+    Mutant("ex03_images_to_chw", "returns_float64", replace=(("X.to(torch.float32) / 255", "X.to(torch.float64) / 255"),)),
+    Mutant("ex03_images_to_chw", "converts_input_data",
+           source="def images_to_chw(images):\n"
+                  "    images.data = images.data.float() / 255     # convert the pixels first\n"
+                  "    return images.permute(0, 3, 1, 2).contiguous()\n", breaks="no_mutation"),
 
     # ex04 class_means: torch.stack([X[y == k].mean(dim=0) for k in range(K)], dim=0)
     Mutant("ex04_class_means", "stack_wrong_axis", replace=(("torch.stack(means, dim=0)", "torch.stack(means, dim=1)"),)),
@@ -42,6 +57,14 @@ MUTANTS = [
     Mutant("ex04_class_means", "mean_wrong_axis", replace=(("X[y == k].mean(dim=0)", "X[y == k].mean(dim=1)"),)),
     Mutant("ex04_class_means", "index_not_mask", replace=(("X[y == k].mean(dim=0)", "X[y[k]]"),)),
 
+    Mutant("ex04_class_means", "reuses_X_storage",
+           source="def class_means(X, y, K):\n"
+                  "    M = X[:K]                      # K rows to hold the means\n"
+                  "    for k in range(K):\n"
+                  "        M[k] = X[y == k].mean(dim=0)\n"
+                  "    return M\n", breaks="no_mutation"),
+    Mutant("ex04_class_means", "returns_float64", replace=(("X[y == k].mean(dim=0)", "X[y == k].double().mean(dim=0)"),)),
+
     # ex05 accuracy: (logits.argmax(dim=1) == y).float().mean().item()
     Mutant("ex05_accuracy", "argmax_wrong_axis", replace=(("logits.argmax(dim=1)", "logits.argmax(dim=0)"),)),
     Mutant("ex05_accuracy", "integer_division",
@@ -50,6 +73,11 @@ MUTANTS = [
     Mutant("ex05_accuracy", "returns_tensor", replace=((".mean().item()", ".mean()"),)),
     Mutant("ex05_accuracy", "compares_max_value", replace=(("logits.argmax(dim=1)", "logits.max(dim=1).values"),)),
     Mutant("ex05_accuracy", "flat_argmax", replace=(("logits.argmax(dim=1)", "logits.argmax()"),)),
+
+    Mutant("ex05_accuracy", "shifts_logits_in_place",
+           source="def accuracy(logits, y):\n"
+                  "    logits -= logits.max(dim=1, keepdim=True).values     # stable scores first\n"
+                  "    return (logits.argmax(dim=1) == y).float().mean().item()\n", breaks="no_mutation"),
 
     # ex06 one_hot: zeros (N, K) float32, Y[arange(N), y] = 1
     Mutant("ex06_one_hot", "int_dtype",
@@ -62,16 +90,28 @@ MUTANTS = [
     Mutant("ex06_one_hot", "bool_dtype",
            source="def one_hot(y, K):\n    return y[:, None] == torch.arange(K, device=y.device)\n"),
 
+    Mutant("ex06_one_hot", "unsqueezes_y_in_place",
+           source="def one_hot(y, K):\n"
+                  "    return torch.zeros(len(y), K, device=y.device).scatter_(1, y.unsqueeze_(1), 1.0)\n",
+           breaks="no_mutation"),
+
     # ex07 to_tensor: torch.tensor(array, dtype=torch.float32, device=device)
     Mutant("ex07_to_tensor", "from_numpy_float",
-           source="def to_tensor(array, device):\n    return torch.from_numpy(array).float().to(device)\n"),
+           source="def to_tensor(array, device):\n    return torch.from_numpy(array).float().to(device)\n",
+           breaks="no_shared_memory"),
     Mutant("ex07_to_tensor", "as_tensor_shares",
-           source="def to_tensor(array, device):\n    return torch.as_tensor(array, dtype=torch.float32, device=device)\n"),
+           source="def to_tensor(array, device):\n    return torch.as_tensor(array, dtype=torch.float32, device=device)\n",
+           breaks="no_shared_memory"),
     Mutant("ex07_to_tensor", "keeps_numpy_dtype", replace=(("dtype=torch.float32, ", ""),)),
     Mutant("ex07_to_tensor", "returns_numpy",
            source="def to_tensor(array, device):\n    return array.astype(np.float32)\n"),
     Mutant("ex07_to_tensor", "from_numpy_no_cast",
            source="def to_tensor(array, device):\n    return torch.from_numpy(array).to(device)\n"),
+    Mutant("ex07_to_tensor", "ignores_device", replace=((", device=device", ""),), breaks="device"),
+    Mutant("ex07_to_tensor", "sets_array_dtype",
+           source="def to_tensor(array, device):\n"
+                  "    array.dtype = np.float32                 # make it float32 first\n"
+                  "    return torch.tensor(array, device=device)\n", breaks="no_mutation"),
 ]
 
 from exercises.mutants import Alternative  # noqa: E402
@@ -116,4 +156,27 @@ ALTERNATIVES = [
     Alternative("ex07_to_tensor", "from_numpy_copy", source=(
         "def to_tensor(array, device):\n"
         "    return torch.from_numpy(np.array(array, dtype=np.float32, copy=True)).to(device)\n")),
+]
+
+CONTRACTS = [
+    Contract("ex01_row_normalize", "row_normalize", {"X": T("N", "D", dtype="float")},
+             returns=T("N", "D", dtype="float"), rules=("device", "no_mutation"), batch="X"),
+    Contract("ex02_standardize", "standardize", {"X": T("N", "D", dtype="float")},
+             returns=T("N", "D", dtype="float"), rules=("device", "no_mutation"), batch=None, diverse="X",
+             why_not="the instructions ask for N >= 2 (one row has no spread), so there is no batch of one"),
+    Contract("ex03_images_to_chw", "images_to_chw", {"images": T("N", "H", "W", "C", dtype="uint8")},
+             returns=T("N", "C", "H", "W", dtype="float32"), rules=("device", "no_mutation", "contiguous"),
+             batch="images"),
+    Contract("ex04_class_means", "class_means", {"X": T("N", "D", dtype="float"), "y": T("N", dtype="int64"),
+                                                 "K": Int(lo=1)},
+             returns=T(None, "D", dtype="float"), rules=("device", "no_mutation"), batch="X"),
+    Contract("ex05_accuracy", "accuracy", {"logits": T("N", "K", dtype="float"), "y": T("N", dtype="int64")},
+             returns=Float(lo=0, hi=1), rules=("no_mutation",), batch="logits"),
+    Contract("ex06_one_hot", "one_hot", {"y": T("N", dtype="int64"), "K": Int(lo=1)},
+             returns=T("N", None, dtype="float32"), rules=("device", "no_mutation"), batch="y", diverse=None,
+             why_not="y is one-dimensional: its only axis is the batch"),
+    Contract("ex07_to_tensor", "to_tensor", {"array": A(...), "device": Anything},
+             returns=T(..., dtype="float32"), rules=("device", "no_mutation", "no_shared_memory"),
+             batch=None, diverse="array",
+             why_not="the array may have any shape (0-d included): no axis is a batch"),
 ]

@@ -1,5 +1,6 @@
 """Wrong answers for lab04_multivariable_regression; each must lose exactly its own exercise's points."""
-from exercises.mutants import Mutant
+from exercises.contracts import Contract, Float, Gen, Int, Mod, OneOf, Seq, T, Tup
+from exercises.mutants import Alternative, Mutant
 
 MUTANTS = [
     # ex01 predict: X @ W + b
@@ -8,6 +9,8 @@ MUTANTS = [
     Mutant("ex01_predict", "bias_as_column", replace=(("X @ W + b", "X @ W + b.reshape(-1, 1)"),)),
     Mutant("ex01_predict", "elementwise_product", replace=(("X @ W + b", "(X * W.T).sum(dim=1, keepdim=True) + b"),)),
     Mutant("ex01_predict", "detached", replace=(("X @ W + b", "(X @ W + b).detach()"),)),
+    Mutant("ex01_predict", "unsqueezes_bias_in_place", replace=(("return X @ W + b", "b.unsqueeze_(0)\n    return X @ W + b"),),
+           breaks="no_mutation"),
 
     # ex02 mse: shape check, then ((y_hat - y) ** 2).mean()
     Mutant("ex02_mse", "sum_not_mean", replace=((".mean()", ".sum()"),)),
@@ -15,9 +18,11 @@ MUTANTS = [
     Mutant("ex02_mse", "mean_per_output", replace=((".mean()", ".mean(dim=0)"),)),
     Mutant("ex02_mse", "absolute_error", replace=(("((y_hat - y) ** 2).mean()", "(y_hat - y).abs().mean()"),)),
     Mutant("ex02_mse", "no_shape_check",
-           source="def mse(y_hat, y):\n    return ((y_hat - y) ** 2).mean()\n"),
+           source="def mse(y_hat, y):\n    return ((y_hat - y) ** 2).mean()\n", breaks="shape_mismatch_raises"),
     Mutant("ex02_mse", "squeezes_instead_of_raising",
            source="def mse(y_hat, y):\n    return ((y_hat.squeeze() - y.squeeze()) ** 2).mean()\n"),
+    Mutant("ex02_mse", "subtracts_in_place", replace=(("return ((y_hat - y) ** 2).mean()",
+                                                       "y_hat -= y\n    return (y_hat ** 2).mean()"),), breaks="no_mutation"),
 
     # ex03 batches: perm = torch.randperm(N, generator=generator); slices of batch_size
     Mutant("ex03_batches", "drops_last_batch",
@@ -40,7 +45,9 @@ MUTANTS = [
                    "    perm = torch.randperm(X.shape[0], generator=generator).to(X.device)\n"
                    "    X[:], y[:] = X[perm].clone(), y[perm].clone()\n"
                    "    for start in range(0, X.shape[0], batch_size):\n"
-                   "        yield X[start:start + batch_size], y[start:start + batch_size]\n")),
+                   "        yield X[start:start + batch_size], y[start:start + batch_size]\n"), breaks="no_mutation"),
+    Mutant("ex03_batches", "yields_cpu_batches", replace=(("yield X[idx], y[idx]", "yield X[idx].cpu(), y[idx].cpu()"),),
+           breaks="device"),
 
     # ex04 count_parameters: sum(n_in * n_out + n_out)
     Mutant("ex04_count_parameters", "forgets_biases", replace=(("n_in * n_out + n_out", "n_in * n_out"),)),
@@ -50,6 +57,13 @@ MUTANTS = [
            replace=(("zip(sizes[:-1], sizes[1:])", "zip(sizes[:-2], sizes[1:-1])"),)),
     Mutant("ex04_count_parameters", "weights_of_first_layer_only",
            source="def count_parameters(sizes):\n    return sizes[0] * sizes[1] + sum(sizes[1:])\n"),
+    Mutant("ex04_count_parameters", "pops_the_sizes", source=(
+        "def count_parameters(sizes):\n"
+        "    total = 0\n"
+        "    while len(sizes) > 1:\n"
+        "        n_in = sizes.pop(0)\n"
+        "        total += n_in * sizes[0] + sizes[0]\n"
+        "    return total\n"), breaks="no_mutation"),
 
     # ex05 models: Sequential(Linear, ReLU, Linear) and TwoLayerNet(hidden, out)
     Mutant("ex05_models", "sequential_without_relu", replace=(("nn.Linear(D, H), nn.ReLU(), ", "nn.Linear(D, H), "),)),
@@ -85,7 +99,7 @@ MUTANTS = [
                    "    mu = X_train.mean(dim=0)\n"
                    "    sigma = X_train.std(dim=0, correction=0)\n"
                    "    X_train -= mu\n    X_train /= sigma\n    X_test -= mu\n    X_test /= sigma\n"
-                   "    return X_train, X_test\n")),
+                   "    return X_train, X_test\n"), breaks="no_mutation"),
 
     # ex07 train_regression: DataLoader(shuffle=True, generator), SGD, MSE on model(X_b).squeeze(1)
     Mutant("ex07_train", "broadcast_loss", replace=(("model(X_b).squeeze(1) - y_b", "model(X_b) - y_b"),)),
@@ -94,4 +108,84 @@ MUTANTS = [
     Mutant("ex07_train", "no_shuffle", replace=(("shuffle=True", "shuffle=False"),)),
     Mutant("ex07_train", "drops_last_batch", replace=(("shuffle=True,", "shuffle=True, drop_last=True,"),)),
     Mutant("ex07_train", "one_epoch_only", replace=(("for _ in range(epochs):", "for _ in range(1):"),)),
+    Mutant("ex07_train", "model_left_on_cpu", replace=(("nn.Linear(X_train.shape[1], 1).to(X_train.device)",
+                                                        "nn.Linear(X_train.shape[1], 1)"),), breaks="device"),
+    Mutant("ex07_train", "ignores_lr", replace=(("lr=lr)", "lr=0.02)"),)),
+]
+
+# Correct answers written another way: each must keep every point (the probes included).
+ALTERNATIVES = [
+    Alternative("ex01_predict", "einsum", source=(
+        "def predict(X, W, b):\n"
+        "    return torch.einsum('nd,dk->nk', X, W) + b\n")),
+    Alternative("ex02_mse", "sum_over_numel", source=(
+        "def mse(y_hat, y):\n"
+        "    if tuple(y_hat.shape) != tuple(y.shape):\n"
+        "        raise ValueError(f'shapes differ: y_hat {tuple(y_hat.shape)}, y {tuple(y.shape)}')\n"
+        "    d = y_hat - y\n"
+        "    return (d * d).sum() / d.numel()\n")),
+    Alternative("ex03_batches", "split_the_permutation", source=(
+        "def batches(X, y, batch_size, generator):\n"
+        "    perm = torch.randperm(len(X), generator=generator)\n"
+        "    for idx in perm.split(batch_size):\n"
+        "        idx = idx.to(X.device)\n"
+        "        yield X.index_select(0, idx), y.index_select(0, idx)\n")),
+    Alternative("ex04_count_parameters", "index_loop", source=(
+        "def count_parameters(sizes):\n"
+        "    total = 0\n"
+        "    for l in range(1, len(sizes)):\n"
+        "        total += (sizes[l - 1] + 1) * sizes[l]\n"
+        "    return total\n")),
+    Alternative("ex05_models", "functional_relu_and_list_unpacking", source=(
+        "def build_sequential(D, H, K):\n"
+        "    layers = [nn.Linear(D, H), nn.ReLU(), nn.Linear(H, K)]\n"
+        "    return nn.Sequential(*layers)\n\n\n"
+        "class TwoLayerNet(nn.Module):\n"
+        "    def __init__(self, D, H, K):\n"
+        "        super().__init__()\n"
+        "        self.hidden = nn.Linear(D, H)\n"
+        "        self.out = nn.Linear(H, K)\n\n"
+        "    def forward(self, X):\n"
+        "        h = torch.nn.functional.relu(self.hidden(X))\n"
+        "        return self.out(h)\n")),
+    Alternative("ex06_standardize", "keepdim_and_manual_variance", source=(
+        "def standardize(X_train, X_test):\n"
+        "    mu = X_train.mean(dim=0, keepdim=True)\n"
+        "    sigma = ((X_train - mu) ** 2).mean(dim=0, keepdim=True).sqrt()\n"
+        "    return (X_train - mu) / sigma, (X_test - mu) / sigma\n")),
+    Alternative("ex07_train", "mse_loss_module_zero_grad_first", source=(
+        "def train_regression(X_train, y_train, epochs, batch_size, lr, generator):\n"
+        "    model = nn.Linear(X_train.shape[1], 1).to(X_train.device)\n"
+        "    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=batch_size, shuffle=True, generator=generator)\n"
+        "    opt = torch.optim.SGD(model.parameters(), lr=lr)\n"
+        "    loss_fn = nn.MSELoss()\n"
+        "    for epoch in range(epochs):\n"
+        "        for X_b, y_b in loader:\n"
+        "            opt.zero_grad()\n"
+        "            loss_fn(model(X_b).reshape(-1), y_b).backward()\n"
+        "            opt.step()\n"
+        "    return model\n")),
+]
+
+CONTRACTS = [
+    Contract("ex01_predict", "predict", {"X": T("N", "D", dtype="float"), "W": T("D", "K", dtype="float"), "b": T("K", dtype="float")},
+             returns=T("N", "K", dtype="float"), rules=("device", "no_mutation"), batch="X"),
+    Contract("ex02_mse", "mse", {"y_hat": OneOf(T("N", dtype="float"), T("N", "K", dtype="float")),
+                                 # any shape: a y whose shape differs from y_hat's must raise a ValueError
+                                 "y": OneOf(T(None, dtype="float"), T(None, None, dtype="float"))},
+             returns=T(dtype="float"), rules=("device", "no_mutation", "shape_mismatch_raises"), batch="y_hat"),
+    Contract("ex03_batches", "batches", {"X": T("N", "D"), "y": OneOf(T("N"), T("N", "K")), "batch_size": Int(lo=1),
+                                         "generator": Gen()},
+             rules=("device", "no_mutation"), batch="X"),
+    Contract("ex04_count_parameters", "count_parameters", {"sizes": Seq(Int(lo=1), min_len=1)}, returns=Int(lo=0),
+             rules=("no_mutation",), diverse=None),
+    Contract("ex05_models", "build_sequential", {"D": Int(lo=1), "H": Int(lo=1), "K": Int(lo=1)}, returns=Mod(), diverse=None),
+    Contract("ex05_models", "TwoLayerNet", {"D": Int(lo=1), "H": Int(lo=1), "K": Int(lo=1)}, forward={"X": T("N", None, dtype="float")},
+             returns=T("N", None, dtype="float"), rules=("device",), batch="X"),
+    Contract("ex06_standardize", "standardize", {"X_train": T("N", "D", dtype="float"), "X_test": T("M", "D", dtype="float")},
+             returns=Tup(T("N", "D", dtype="float"), T("M", "D", dtype="float")), rules=("device", "no_mutation"),
+             batch="X_test", diverse="X_train"),
+    Contract("ex07_train", "train_regression", {"X_train": T("N", "D", dtype="float"), "y_train": T("N", dtype="float"),
+                                                "epochs": Int(lo=1), "batch_size": Int(lo=1), "lr": Float(lo=0), "generator": Gen()},
+             returns=Mod(), rules=("device",), batch="X_train"),
 ]

@@ -15,7 +15,16 @@ MUTANTS = [
         "def softmax(logits, dim=-1):\n"
         "    logits -= logits.amax(dim=dim, keepdim=True)\n"
         "    e = torch.exp(logits)\n"
-        "    return e / e.sum(dim=dim, keepdim=True)\n")),
+        "    return e / e.sum(dim=dim, keepdim=True)\n"), breaks="no_mutation"),
+    Mutant("ex01_softmax", "uses_torch_softmax", source=(
+        "def softmax(logits, dim=-1):\n"
+        "    return torch.softmax(logits, dim=dim)\n"), breaks="forbids:torch.softmax"),
+    Mutant("ex01_softmax", "uses_tensor_softmax_method", source=(
+        "def softmax(logits, dim=-1):\n"
+        "    return logits.softmax(dim)\n"), breaks="forbids:torch.softmax"),
+    Mutant("ex01_softmax", "uses_functional_softmax", source=(
+        "def softmax(logits, dim=-1):\n"
+        "    return F.softmax(logits, dim=dim)\n"), breaks="forbids:torch.softmax"),
     Mutant("ex01_softmax", "forgot_exp", replace=(("e = torch.exp(logits - m)", "e = logits - m"),)),
     Mutant("ex01_softmax", "adds_max", replace=(("logits - m", "logits + m"),)),
     # ex02 log_softmax
@@ -29,6 +38,22 @@ MUTANTS = [
     Mutant("ex02_log_softmax", "log_outside_sum", replace=(("torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))", "shifted.sum(dim=dim, keepdim=True)"),)),
     Mutant("ex02_log_softmax", "no_keepdim", replace=((".sum(dim=dim, keepdim=True)", ".sum(dim=dim)"),)),
     Mutant("ex02_log_softmax", "detached", replace=(("return shifted - torch.log(", "return shifted.detach() - torch.log("),)),
+    Mutant("ex02_log_softmax", "in_place_shift", source=(
+        "def log_softmax(logits, dim=-1):\n"
+        "    logits -= logits.amax(dim=dim, keepdim=True)\n"
+        "    return logits - torch.log(torch.exp(logits).sum(dim=dim, keepdim=True))\n"), breaks="no_mutation"),
+    Mutant("ex02_log_softmax", "uses_torch_log_softmax", source=(
+        "def log_softmax(logits, dim=-1):\n"
+        "    return torch.log_softmax(logits, dim=dim)\n"), breaks="forbids:torch.log_softmax"),
+    Mutant("ex02_log_softmax", "uses_functional_log_softmax", source=(
+        "def log_softmax(logits, dim=-1):\n"
+        "    return F.log_softmax(logits, dim=dim)\n"), breaks="forbids:torch.log_softmax"),
+    Mutant("ex02_log_softmax", "uses_torch_logsumexp", source=(
+        "def log_softmax(logits, dim=-1):\n"
+        "    return logits - torch.logsumexp(logits, dim=dim, keepdim=True)\n"), breaks="forbids:torch.logsumexp"),
+    Mutant("ex02_log_softmax", "uses_tensor_logsumexp_method", source=(
+        "def log_softmax(logits, dim=-1):\n"
+        "    return logits - logits.logsumexp(dim, keepdim=True)\n"), breaks="forbids:torch.logsumexp"),
     # ex03 one_hot
     Mutant("ex03_one_hot", "int64_dtype", replace=(("torch.zeros(len(y), num_classes, device=y.device)",
                                                    "torch.zeros(len(y), num_classes, dtype=torch.long, device=y.device)"),
@@ -49,7 +74,28 @@ MUTANTS = [
     Mutant("ex05_cross_entropy_index", "all_pairs_indexing", replace=(("log_probs[torch.arange(len(y), device=y.device), y]", "log_probs[:, y]"),)),
     Mutant("ex05_cross_entropy_index", "double_softmax_builtin", source=(
         "def cross_entropy_index(logits, y):\n"
-        "    return F.cross_entropy(torch.softmax(logits, dim=1), y)\n")),
+        "    return F.cross_entropy(torch.softmax(logits, dim=1), y)\n"), breaks="forbids:torch.nn.functional.cross_entropy"),
+    Mutant("ex05_cross_entropy_index", "uses_builtin", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    return F.cross_entropy(logits, y)\n"), breaks="forbids:torch.nn.functional.cross_entropy"),
+    Mutant("ex05_cross_entropy_index", "uses_nll_loss", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    return F.nll_loss(torch.log_softmax(logits, dim=1), y)\n"), breaks="forbids:torch.nn.functional.nll_loss"),
+    Mutant("ex05_cross_entropy_index", "uses_cross_entropy_module", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    return nn.CrossEntropyLoss()(logits, y)\n"), breaks="forbids:torch.nn.CrossEntropyLoss"),
+    Mutant("ex05_cross_entropy_index", "one_hot_with_f_one_hot", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    Y = F.one_hot(y, logits.shape[1]).float()\n"
+        "    return -(Y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()\n"), breaks="no_one_hot"),
+    Mutant("ex05_cross_entropy_index", "one_hot_by_comparison", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    Y = (y[:, None] == torch.arange(logits.shape[1], device=y.device)).float()\n"
+        "    return -(Y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()\n"), breaks="no_one_hot"),
+    Mutant("ex05_cross_entropy_index", "one_hot_from_eye_rows", source=(
+        "def cross_entropy_index(logits, y):\n"
+        "    Y = torch.eye(logits.shape[1], device=logits.device)[y]\n"
+        "    return -(Y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()\n"), breaks="no_one_hot"),
     Mutant("ex05_cross_entropy_index", "probabilities_not_logs", replace=(("torch.log_softmax(logits, dim=1)", "torch.softmax(logits, dim=1)"),)),
     Mutant("ex05_cross_entropy_index", "missing_minus", replace=(("return -picked.mean()", "return picked.mean()"),)),
     Mutant("ex05_cross_entropy_index", "sum_not_mean", replace=(("return -picked.mean()", "return -picked.sum()"),)),
@@ -89,12 +135,18 @@ ALTERNATIVES = [
         "def softmax(logits, dim=-1):\n"
         "    e = torch.exp(logits - logits.max(dim=dim, keepdim=True).values)\n"
         "    return e / e.sum(dim=dim, keepdim=True)\n")),
-    Alternative("ex02_log_softmax", "logsumexp", source=(
+    Alternative("ex02_log_softmax", "max_values_float64_inside", source=(
         "def log_softmax(logits, dim=-1):\n"
-        "    return logits - torch.logsumexp(logits, dim=dim, keepdim=True)\n")),
+        "    z = (logits - logits.max(dim=dim, keepdim=True).values).double()\n"
+        "    return (z - z.exp().sum(dim=dim, keepdim=True).log()).to(logits.dtype)\n")),
     Alternative("ex03_one_hot", "eye_rows", source=(
         "def one_hot(y, num_classes):\n"
         "    return torch.eye(num_classes, device=y.device)[y]\n")),
+    Alternative("ex04_cross_entropy_onehot", "einsum_manual_logsumexp", source=(
+        "def cross_entropy_onehot(logits, Y):\n"
+        "    m = logits.amax(dim=1, keepdim=True)\n"
+        "    log_probs = logits - m - torch.log(torch.exp(logits - m).sum(dim=1, keepdim=True))\n"
+        "    return -torch.einsum('nk,nk->', Y, log_probs) / logits.shape[0]\n")),
     Alternative("ex05_cross_entropy_index", "gather", source=(
         "def cross_entropy_index(logits, y):\n"
         "    shifted = logits - logits.amax(dim=1, keepdim=True)\n"
@@ -122,13 +174,14 @@ CONTRACTS = [
     Contract("ex01_softmax", "softmax", {"logits": T(..., dtype="float"), "dim": Int()},
              returns=T(..., dtype="float"), rules=("device", "no_mutation", "forbids:torch.softmax"), batch="logits"),
     Contract("ex02_log_softmax", "log_softmax", {"logits": T(..., dtype="float"), "dim": Int()},
-             returns=T(..., dtype="float"), rules=("device", "no_mutation", "forbids:torch.log_softmax"), batch="logits"),
+             returns=T(..., dtype="float"), rules=("device", "no_mutation", "forbids:torch.log_softmax", "forbids:torch.logsumexp"), batch="logits"),
     Contract("ex03_one_hot", "one_hot", {"y": T("N", dtype="int64"), "num_classes": Int(lo=1)},
              returns=T("N", None, dtype="float32"), rules=("device",), batch="y"),
     Contract("ex04_cross_entropy_onehot", "cross_entropy_onehot", {"logits": T("N", "K", dtype="float"), "Y": T("N", "K", dtype="float")},
              returns=T(dtype="float"), rules=("device",), batch="logits"),
     Contract("ex05_cross_entropy_index", "cross_entropy_index", {"logits": T("N", "K", dtype="float"), "y": T("N", dtype="int64")},
-             returns=T(dtype="float"), rules=("device", "forbids:F.cross_entropy", "no_one_hot"), batch="logits"),
+             returns=T(dtype="float"), rules=("device", "forbids:torch.nn.functional.cross_entropy", "forbids:torch.nn.functional.nll_loss",
+                    "forbids:torch.nn.CrossEntropyLoss", "no_one_hot"), batch="logits"),
     Contract("ex06_predict_accuracy", "predict", {"logits": T("N", "K", dtype="float")}, returns=T("N", dtype="int64"),
              rules=("device",), batch="logits"),
     Contract("ex06_predict_accuracy", "accuracy", {"logits": T("N", "K", dtype="float"), "y": T("N", dtype="int64")},
