@@ -456,5 +456,5 @@ def device_mutants(lab: str):
     return out
 
 
-FORGETS_DEVICE = False
+FORGETS_DEVICE = True
 _DEVICE_ARG = re.compile(r",\s*device=[A-Za-z_][\w.]*")
