@@ -1,5 +1,6 @@
 """Plausible wrong answers to lab07_training_practice; each must lose exactly its own exercise's points."""
-from exercises.mutants import Mutant
+from exercises.contracts import Contract, Float, Gen, Int, Mod, Opt, Seq, T, Tup
+from exercises.mutants import Alternative, Mutant
 
 MUTANTS = [
     # ex01 split
@@ -13,6 +14,8 @@ MUTANTS = [
     Mutant("ex01_split", "one_permutation_per_split", replace=(
         ("val_idx = perm[n_train:n_train + n_val]", "val_idx = torch.randperm(N, generator=generator)[:n_val]"),
         ("test_idx = perm[n_train + n_val:]", "test_idx = torch.randperm(N, generator=generator)[:n_test]"))),
+    Mutant("ex01_split", "int32_indices", replace=(
+        ("torch.randperm(N, generator=generator)", "torch.randperm(N, generator=generator, dtype=torch.int32)"),)),
     # ex02 standardize
     Mutant("ex02_standardize", "no_floor", replace=((".clamp_min(eps)", ""),)),
     Mutant("ex02_standardize", "sample_std", replace=(("correction=0", "correction=1"),)),
@@ -21,7 +24,7 @@ MUTANTS = [
     Mutant("ex02_standardize", "stats_from_each_split", replace=(
         ("return standardize(X_train, mean, std), standardize(X_val, mean, std), standardize(X_test, mean, std)",
          "return tuple(standardize(Z, *fit_standardizer(Z, eps)) for Z in (X_train, X_val, X_test))"),)),
-    Mutant("ex02_standardize", "in_place", replace=(("    return (X - mean) / std", "    X -= mean\n    X /= std\n    return X"),)),
+    Mutant("ex02_standardize", "in_place", breaks="no_mutation", replace=(("    return (X - mean) / std", "    X -= mean\n    X /= std\n    return X"),)),
     Mutant("ex02_standardize", "row_statistics", replace=(("X_train.mean(dim=0)", "X_train.mean(dim=1)"),
                                                           ("X_train.std(dim=0, correction=0)", "X_train.std(dim=1, correction=0)"))),
     Mutant("ex02_standardize", "fixed_floor_ignores_eps", replace=((".clamp_min(eps)", ".clamp_min(1e-6)"),)),
@@ -33,6 +36,12 @@ MUTANTS = [
     Mutant("ex03_iterations", "float_result", replace=(("math.ceil(N / batch_size)", "N / batch_size"),)),
     Mutant("ex03_iterations", "total_is_ceil_of_product", replace=(
         ("return epochs * iterations_per_epoch(N, batch_size)", "return math.ceil(epochs * N / batch_size)"),)),
+    Mutant("ex03_iterations", "calls_library_iterations_per_epoch", breaks="forbids:dlcourse.train.iterations_per_epoch",
+           source=("from dlcourse.train import iterations_per_epoch as _course_iterations\n\n\n"
+                   "def iterations_per_epoch(N, batch_size):\n"
+                   "    return _course_iterations(N, batch_size)\n\n\n"
+                   "def total_iterations(N, batch_size, epochs):\n"
+                   "    return epochs * iterations_per_epoch(N, batch_size)\n")),
     # ex04 l2_penalty
     Mutant("ex04_l2_penalty", "includes_biases", replace=(("if not name.endswith(\"bias\"):", "if True:"),)),
     Mutant("ex04_l2_penalty", "missing_half", replace=(("return lam / 2 * total", "return lam * total"),)),
@@ -41,6 +50,7 @@ MUTANTS = [
     Mutant("ex04_l2_penalty", "l1_not_l2", replace=(("(p ** 2).sum()", "p.abs().sum()"),)),
     Mutant("ex04_l2_penalty", "mean_not_sum", replace=(("(p ** 2).sum()", "(p ** 2).mean()"),)),
     Mutant("ex04_l2_penalty", "detached", replace=(("return lam / 2 * total", "return torch.tensor(lam / 2 * float(total))"),)),
+    Mutant("ex04_l2_penalty", "returns_on_cpu", breaks="device", replace=(("return lam / 2 * total", "return (lam / 2 * total).cpu()"),)),
     Mutant("ex04_l2_penalty", "only_model_weight", source=(
         "def l2_penalty(model, lam):\n"
         "    return lam / 2 * (model.weight ** 2).sum()\n")),
@@ -71,10 +81,10 @@ MUTANTS = [
         "            best_epoch, best_loss = epoch, loss\n"
         "    return best_epoch, len(val_losses) - 1\n")),
     # ex06 evaluate_accuracy
-    Mutant("ex06_evaluate_accuracy", "train_mode", replace=(("    model.eval()\n", ""),)),
-    Mutant("ex06_evaluate_accuracy", "mode_not_restored", replace=(("    model.train(was_training)\n", ""),)),
+    Mutant("ex06_evaluate_accuracy", "train_mode", breaks="eval_mode", replace=(("    model.eval()\n", ""),)),
+    Mutant("ex06_evaluate_accuracy", "mode_not_restored", breaks="restores_mode", replace=(("    model.train(was_training)\n", ""),)),
     Mutant("ex06_evaluate_accuracy", "always_back_to_train", replace=(("model.train(was_training)", "model.train()"),)),
-    Mutant("ex06_evaluate_accuracy", "gradients_on", replace=(("with torch.no_grad():", "if True:"),)),
+    Mutant("ex06_evaluate_accuracy", "gradients_on", breaks="no_grad", replace=(("with torch.no_grad():", "if True:"),)),
     Mutant("ex06_evaluate_accuracy", "mean_of_batch_accuracies", source=(
         "def evaluate_accuracy(model, X, y, batch_size=256):\n"
         "    was_training = model.training\n"
@@ -90,6 +100,10 @@ MUTANTS = [
     Mutant("ex06_evaluate_accuracy", "returns_tensor", replace=(
         ("(logits.argmax(dim=1) == y[start:start + batch_size]).sum().item()", "(logits.argmax(dim=1) == y[start:start + batch_size]).sum()"),)),
     Mutant("ex06_evaluate_accuracy", "drops_last_batch", replace=(("range(0, len(X), batch_size)", "range(0, len(X) - batch_size + 1, batch_size)"),)),
+    Mutant("ex06_evaluate_accuracy", "calls_library_evaluate_accuracy", breaks="forbids:dlcourse.train.evaluate_accuracy",
+           source=("from dlcourse.train import evaluate_accuracy as _course_evaluate_accuracy\n\n\n"
+                   "def evaluate_accuracy(model, X, y, batch_size=256):\n"
+                   "    return _course_evaluate_accuracy(model, X, y, batch_size=batch_size)\n")),
     # ex07 train_softmax
     Mutant("ex07_train_softmax", "no_zero_grad", replace=(("            optimizer.zero_grad()\n", ""),)),
     Mutant("ex07_train_softmax", "softmax_before_cross_entropy", replace=(
@@ -119,4 +133,101 @@ MUTANTS = [
         "    return model, batch_losses\n")),
     Mutant("ex07_train_softmax", "adam_not_sgd", replace=(("torch.optim.SGD(", "torch.optim.Adam("),)),
     Mutant("ex07_train_softmax", "loss_tensors_not_floats", replace=(("batch_losses.append(loss.item())", "batch_losses.append(loss)"),)),
+    Mutant("ex07_train_softmax", "ignores_lr", replace=(("lr=lr)", "lr=0.03)"),)),
+    Mutant("ex07_train_softmax", "model_left_on_cpu", breaks="device", replace=(("nn.Linear(D, 10).to(X.device)", "nn.Linear(D, 10)"),)),
+]
+
+# Correct answers written another way: each must keep every point (the probes included).
+ALTERNATIVES = [
+    Alternative("ex01_split", "torch_split", source=(
+        "def train_val_test_split(N, fractions, generator):\n"
+        "    n_val, n_test = int(fractions[1] * N), int(fractions[2] * N)\n"
+        "    perm = torch.randperm(N, generator=generator)\n"
+        "    return tuple(torch.split(perm, [N - n_val - n_test, n_val, n_test]))\n")),
+    Alternative("ex02_standardize", "explicit_formulas", source=(
+        "def fit_standardizer(X_train, eps=1e-6):\n"
+        "    mean = X_train.sum(dim=0) / X_train.shape[0]\n"
+        "    std = ((X_train - mean) ** 2).mean(dim=0).sqrt()\n"
+        "    return mean, torch.clamp(std, min=eps)\n\n\n"
+        "def standardize(X, mean, std):\n"
+        "    return torch.div(X - mean[None, :], std[None, :])\n\n\n"
+        "def standardize_splits(X_train, X_val, X_test, eps=1e-6):\n"
+        "    stats = fit_standardizer(X_train, eps=eps)\n"
+        "    return tuple(standardize(Z, *stats) for Z in (X_train, X_val, X_test))\n")),
+    Alternative("ex03_iterations", "integer_ceiling", source=(
+        "def iterations_per_epoch(N, batch_size):\n"
+        "    return (N + batch_size - 1) // batch_size\n\n\n"
+        "def total_iterations(N, batch_size, epochs):\n"
+        "    return sum(iterations_per_epoch(N, batch_size) for _ in range(epochs))\n")),
+    Alternative("ex04_l2_penalty", "generator_sum", source=(
+        "def l2_penalty(model, lam):\n"
+        "    weights = [p for name, p in model.named_parameters() if not name.endswith('bias')]\n"
+        "    return 0.5 * lam * sum(w.pow(2).sum() for w in weights)\n")),
+    Alternative("ex05_early_stopping", "index_loop", source=(
+        "def early_stopping(val_losses, patience=None):\n"
+        "    best = 0\n"
+        "    for epoch in range(len(val_losses)):\n"
+        "        if val_losses[epoch] < val_losses[best]:\n"
+        "            best = epoch\n"
+        "        elif patience is not None and epoch - best >= patience:\n"
+        "            return best, epoch\n"
+        "    return best, len(val_losses) - 1\n")),
+    Alternative("ex06_evaluate_accuracy", "split_and_try_finally", source=(
+        "def evaluate_accuracy(model, X, y, batch_size=256):\n"
+        "    mode = model.training\n"
+        "    model.eval()\n"
+        "    try:\n"
+        "        with torch.no_grad():\n"
+        "            hits = sum(int((model(xb).argmax(1) == yb).sum())\n"
+        "                       for xb, yb in zip(torch.split(X, batch_size), torch.split(y, batch_size)))\n"
+        "    finally:\n"
+        "        model.train(mode)\n"
+        "    return hits / X.shape[0]\n")),
+    Alternative("ex07_train_softmax", "split_perm_and_functional_loss", source=(
+        "def train_softmax(X, y, epochs, batch_size, lr, generator):\n"
+        "    model = nn.Linear(X.shape[1], 10).to(X.device)\n"
+        "    nn.init.zeros_(model.weight)\n"
+        "    nn.init.zeros_(model.bias)\n"
+        "    opt = torch.optim.SGD(model.parameters(), lr=lr)\n"
+        "    losses = []\n"
+        "    for _ in range(epochs):\n"
+        "        for idx in torch.split(torch.randperm(len(X), generator=generator).to(X.device), batch_size):\n"
+        "            opt.zero_grad()\n"
+        "            loss = nn.functional.cross_entropy(model(X[idx]), y[idx])\n"
+        "            loss.backward()\n"
+        "            opt.step()\n"
+        "            losses.append(float(loss))\n"
+        "    return model, losses\n")),
+]
+
+CONTRACTS = [
+    Contract("ex01_split", "train_val_test_split",
+             {"N": Int(lo=0), "fractions": Tup(Float(lo=0), Float(lo=0), Float(lo=0)), "generator": Gen()},
+             returns=Tup(T(None, dtype="int64"), T(None, dtype="int64"), T(None, dtype="int64"))),
+    Contract("ex02_standardize", "fit_standardizer", {"X_train": T("N", "D", dtype="float"), "eps": Float(lo=0)},
+             returns=Tup(T("D", dtype="float"), T("D", dtype="float")), rules=("device", "no_mutation"), batch="X_train"),
+    Contract("ex02_standardize", "standardize",
+             {"X": T("M", "D", dtype="float"), "mean": T("D", dtype="float"), "std": T("D", dtype="float")},
+             returns=T("M", "D", dtype="float"), rules=("device", "no_mutation"), batch="X"),
+    Contract("ex02_standardize", "standardize_splits",
+             {"X_train": T("N", "D", dtype="float"), "X_val": T("M", "D", dtype="float"),
+              "X_test": T("L", "D", dtype="float"), "eps": Float(lo=0)},
+             returns=Tup(T("N", "D", dtype="float"), T("M", "D", dtype="float"), T("L", "D", dtype="float")),
+             rules=("device", "no_mutation"), batch="X_train"),
+    Contract("ex03_iterations", "iterations_per_epoch", {"N": Int(lo=0), "batch_size": Int(lo=1)}, returns=Int(lo=0),
+             rules=("forbids:dlcourse.train.iterations_per_epoch",)),
+    Contract("ex03_iterations", "total_iterations", {"N": Int(lo=0), "batch_size": Int(lo=1), "epochs": Int(lo=0)},
+             returns=Int(lo=0)),
+    Contract("ex04_l2_penalty", "l2_penalty", {"model": Mod(), "lam": Float(lo=0)}, returns=T(dtype="float"),
+             rules=("device",)),
+    Contract("ex05_early_stopping", "early_stopping", {"val_losses": Seq(Float(), min_len=1), "patience": Opt(Int(lo=1))},
+             returns=Tup(Int(lo=0), Int(lo=0))),
+    Contract("ex06_evaluate_accuracy", "evaluate_accuracy",
+             {"model": Mod(), "X": T("N", "D", dtype="float"), "y": T("N", dtype="int64"), "batch_size": Int(lo=1)},
+             returns=Float(lo=0, hi=1),
+             rules=("forbids:dlcourse.train.evaluate_accuracy", "eval_mode", "no_grad", "restores_mode"), batch="X"),
+    Contract("ex07_train_softmax", "train_softmax",
+             {"X": T("N", "D", dtype="float"), "y": T("N", dtype="int64"), "epochs": Int(lo=0), "batch_size": Int(lo=1),
+              "lr": Float(lo=0), "generator": Gen()},
+             returns=Tup(Mod(), Seq(Float())), rules=("device",), batch="X"),
 ]

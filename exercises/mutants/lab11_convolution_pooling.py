@@ -1,5 +1,33 @@
 """Plausible wrong answers to lab11_convolution_pooling; each must lose exactly its own exercise's points."""
-from exercises.mutants import Mutant
+from exercises.contracts import Contract, Float, Int, OneOf, Opt, Seq, T
+from exercises.mutants import Alternative, Mutant
+
+_MAX_POOL_SQUARE = '''def max_pool2d(x, kernel_size, stride=None):
+    k = kernel_size
+    s = k if stride is None else stride
+    N, C, H, W = x.shape
+    H_out = (H - k) // s + 1
+    out = torch.empty(N, C, H_out, H_out, dtype=x.dtype, device=x.device)   # W_out taken from H
+    for i in range(H_out):
+        for j in range(H_out):
+            out[:, :, i, j] = x[:, :, i * s:i * s + k, j * s:j * s + k].amax(dim=(-2, -1))
+    return out
+'''
+
+_AVG_POOL_SQUARE = '''def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    k = kernel_size
+    s = k if stride is None else stride
+    N, C, H, W = x.shape
+    xp = F.pad(x, (padding, padding, padding, padding))
+    ones = F.pad(torch.ones_like(x), (padding, padding, padding, padding))
+    H_out = (H + 2 * padding - k) // s + 1
+    out = torch.empty(N, C, H_out, H_out, dtype=x.dtype, device=x.device)   # W_out taken from H
+    for i in range(H_out):
+        for j in range(H_out):
+            window = (slice(None), slice(None), slice(i * s, i * s + k), slice(j * s, j * s + k))
+            out[:, :, i, j] = xp[window].sum(dim=(-2, -1)) / ones[window].sum(dim=(-2, -1))
+    return out
+'''
 
 MUTANTS = [
     # ex01 conv_output_size
@@ -20,6 +48,19 @@ MUTANTS = [
     Mutant("ex02_conv2d_loops", "channels_not_summed", replace=(("(patch * w[k]).sum()", "(patch[0] * w[k, 0]).sum()"),)),
     Mutant("ex02_conv2d_loops", "no_channel_check", replace=(("if C_w != C:", "if False:"),)),
     Mutant("ex02_conv2d_loops", "missing_plus_one", replace=(("// stride + 1", "// stride"),)),
+    # square-only / transposed shapes
+    Mutant("ex02_conv2d_loops", "square_only", replace=(("W_out = (W_in + 2 * padding - kw) // stride + 1", "W_out = H_out"),)),
+    Mutant("ex02_conv2d_loops", "kernel_width_from_height", replace=(("K, C_w, kh, kw = w.shape", "K, C_w, kh, _ = w.shape\n    kw = kh"),)),
+    Mutant("ex02_conv2d_loops", "height_width_swapped", replace=(("C, H, W_in = x.shape", "C, W_in, H = x.shape"),)),
+    Mutant("ex02_conv2d_loops", "uses_conv2d", breaks="forbids:torch.nn.functional.conv2d", source=(
+        "def conv2d_loops(x, w, b=None, stride=1, padding=0):\n"
+        "    if w.shape[1] != x.shape[0]:\n"
+        "        raise ValueError('channel mismatch')\n"
+        "    return F.conv2d(x[None], w, b, stride=stride, padding=padding)[0]\n")),
+    Mutant("ex02_conv2d_loops", "adds_batch_axis_in_place", breaks="no_mutation", replace=((
+        "    xp = F.pad(x, (padding, padding, padding, padding))\n",
+        "    x.unsqueeze_(0)               # F.pad on a batch of one (in place: the caller's x changes shape)\n"
+        "    xp = F.pad(x, (padding, padding, padding, padding))[0]\n"),)),
     # ex03 conv2d_im2col
     Mutant("ex03_conv2d_im2col", "flipped_kernel", replace=(("w.reshape(K, -1) @ cols", "w.flip(-2, -1).reshape(K, -1) @ cols"),)),
     Mutant("ex03_conv2d_im2col", "weights_flattened_channels_last", replace=(("w.reshape(K, -1) @ cols",
@@ -29,9 +70,14 @@ MUTANTS = [
     Mutant("ex03_conv2d_im2col", "bias_missing", replace=(("y = y + b.view(1, K, 1)", "pass"),)),
     Mutant("ex03_conv2d_im2col", "stride_ignored", replace=(("padding=padding, stride=stride)", "padding=padding)"),
                                                              ("// stride + 1", "+ 1"))),
-    Mutant("ex03_conv2d_im2col", "uses_conv2d", source=(
+    Mutant("ex03_conv2d_im2col", "uses_conv2d", breaks="forbids:torch.nn.functional.conv2d", source=(
         "def conv2d_im2col(x, w, b=None, stride=1, padding=0):\n"
         "    return F.conv2d(x, w, b, stride=stride, padding=padding)\n")),
+    Mutant("ex03_conv2d_im2col", "square_only", replace=(("W_out = (W_in + 2 * padding - kw) // stride + 1", "W_out = H_out"),)),
+    Mutant("ex03_conv2d_im2col", "kernel_width_from_height", replace=(("K, _, kh, kw = w.shape", "K, _, kh, _ = w.shape\n    kw = kh"),)),
+    Mutant("ex03_conv2d_im2col", "height_width_swapped", replace=(("N, C, H, W_in = x.shape", "N, C, W_in, H = x.shape"),)),
+    Mutant("ex03_conv2d_im2col", "flattens_weights_with_resize_", breaks="no_mutation", replace=((
+        "y = w.reshape(K, -1) @ cols", "y = w.resize_(K, w[0].numel()) @ cols"),)),
     # ex04 same_padding
     Mutant("ex04_same_padding", "k_minus_one", replace=(("return (k - 1) // 2", "return k - 1"),)),
     Mutant("ex04_same_padding", "half_rounded_up", replace=(("return (k - 1) // 2", "return (k + 1) // 2"),)),
@@ -43,12 +89,34 @@ MUTANTS = [
     Mutant("ex05_max_pool2d", "pools_over_channels", replace=(("x.unfold(2, k, s).unfold(3, k, s)", "x.unfold(1, k, s).unfold(2, k, s)"),)),
     Mutant("ex05_max_pool2d", "mean_not_max", replace=(("windows.amax(dim=(-2, -1))", "windows.mean(dim=(-2, -1))"),)),
     Mutant("ex05_max_pool2d", "max_of_abs", replace=(("windows.amax(dim=(-2, -1))", "windows.abs().amax(dim=(-2, -1))"),)),
+    Mutant("ex05_max_pool2d", "square_only", source=_MAX_POOL_SQUARE),
+    Mutant("ex05_max_pool2d", "unfolds_height_twice", replace=(("x.unfold(2, k, s).unfold(3, k, s)", "x.unfold(2, k, s).unfold(2, k, s)"),)),
+    Mutant("ex05_max_pool2d", "uses_max_pool2d", breaks="forbids:torch.nn.functional.max_pool2d", source=(
+        "def max_pool2d(x, kernel_size, stride=None):\n"
+        "    return F.max_pool2d(x, kernel_size, stride)\n")),
+    Mutant("ex05_max_pool2d", "shifts_input_in_place", breaks="no_mutation", source=(
+        "def max_pool2d(x, kernel_size, stride=None):\n"
+        "    k = kernel_size\n"
+        "    s = k if stride is None else stride\n"
+        "    low = x.min()\n"
+        "    x -= low                      # make every value >= 0 first (in place: the caller's x changes)\n"
+        "    return x.unfold(2, k, s).unfold(3, k, s).amax(dim=(-2, -1)) + low\n")),
     # ex06 avg_pool2d
     Mutant("ex06_avg_pool2d", "counts_padding", replace=(("return sums / counts", "return sums / (k * k)"),)),
     Mutant("ex06_avg_pool2d", "default_stride_one", replace=(("s = k if stride is None else stride", "s = 1 if stride is None else stride"),)),
     Mutant("ex06_avg_pool2d", "sum_not_mean", replace=(("return sums / counts", "return sums"),)),
     Mutant("ex06_avg_pool2d", "padding_one_side", replace=(("pad = (padding, padding, padding, padding)", "pad = (0, 2 * padding, 0, 2 * padding)"),)),
     Mutant("ex06_avg_pool2d", "stride_ignored", replace=(("s = k if stride is None else stride", "s = k"),)),
+    Mutant("ex06_avg_pool2d", "square_only", source=_AVG_POOL_SQUARE),
+    Mutant("ex06_avg_pool2d", "padding_height_only", replace=(("pad = (padding, padding, padding, padding)", "pad = (0, 0, padding, padding)"),)),
+    Mutant("ex06_avg_pool2d", "uses_avg_pool2d", breaks="forbids:torch.nn.functional.avg_pool2d", source=(
+        "def avg_pool2d(x, kernel_size, stride=None, padding=0):\n"
+        "    return F.avg_pool2d(x, kernel_size, stride, padding, count_include_pad=False)\n")),
+    Mutant("ex06_avg_pool2d", "ones_by_aliasing", breaks="no_mutation", replace=((
+        "    counts = F.pad(torch.ones_like(x), pad)",
+        "    ones = x                      # meant: a tensor of ones shaped like x\n"
+        "    ones.fill_(1.0)\n"
+        "    counts = F.pad(ones, pad)"),)),
     # ex07 to_model_input
     Mutant("ex07_to_model_input", "reshape_not_permute", replace=(("images.permute(0, 3, 1, 2)",
                                                                     "images.reshape(images.shape[0], images.shape[3], images.shape[1], images.shape[2])"),)),
@@ -60,4 +128,121 @@ MUTANTS = [
                                                                  ("std = torch.as_tensor(std, dtype=torch.float32, device=x.device).reshape(-1, 1, 1)",
                                                                   "std = torch.as_tensor(std, dtype=torch.float32, device=x.device)"))),
     Mutant("ex07_to_model_input", "multiplies_by_std", replace=(("return (x - mean) / std", "return (x - mean) * std"),)),
+    Mutant("ex07_to_model_input", "float64_result", replace=((".to(torch.float32) / 255.0", ".to(torch.float64) / 255.0"),
+                                                             ("dtype=torch.float32, device=x.device).reshape(-1, 1, 1)\n    std",
+                                                              "dtype=torch.float64, device=x.device).reshape(-1, 1, 1)\n    std"),
+                                                             ("std = torch.as_tensor(std, dtype=torch.float32",
+                                                              "std = torch.as_tensor(std, dtype=torch.float64"))),
+    Mutant("ex07_to_model_input", "std_ignored", replace=(("return (x - mean) / std", "return x - mean"),)),
+    Mutant("ex07_to_model_input", "channels_from_width", replace=(("images.permute(0, 3, 1, 2)", "images.permute(0, 2, 1, 3)"),)),
+]
+
+# Correct answers written another way: each must keep every point (the probes included).
+ALTERNATIVES = [
+    Alternative("ex01_conv_output_size", "math_floor", source=(
+        "import math\n\n\n"
+        "def conv_output_size(n, k, s=1, p=0):\n"
+        "    return math.floor((n + 2 * p - k) / s) + 1\n")),
+    Alternative("ex02_conv2d_loops", "loops_over_kernel_offsets_einsum", source=(
+        "def conv2d_loops(x, w, b=None, stride=1, padding=0):\n"
+        "    C, H, W = x.shape\n"
+        "    K, C_w, kh, kw = w.shape\n"
+        "    if C_w != C:\n"
+        "        raise ValueError('w and x disagree on the number of channels')\n"
+        "    xp = F.pad(x, (padding, padding, padding, padding))\n"
+        "    H_out = (H + 2 * padding - kh) // stride + 1\n"
+        "    W_out = (W + 2 * padding - kw) // stride + 1\n"
+        "    y = torch.zeros(K, H_out, W_out, dtype=x.dtype, device=x.device)\n"
+        "    for u in range(kh):\n"
+        "        for v in range(kw):\n"
+        "            shifted = xp[:, u:u + stride * (H_out - 1) + 1:stride, v:v + stride * (W_out - 1) + 1:stride]\n"
+        "            y = y + torch.einsum('kc,chw->khw', w[:, :, u, v], shifted)\n"
+        "    if b is not None:\n"
+        "        y = y + b.view(K, 1, 1)\n"
+        "    return y\n")),
+    # (an einsum answer, torch.einsum('kd,ndl->nkl', ...), is right too and keeps every test point, but returns a
+    # non-contiguous tensor, which the grader's probes reject: see the lab-owner report)
+    Alternative("ex03_conv2d_im2col", "per_image_matmul_float64", source=(
+        "def conv2d_im2col(x, w, b=None, stride=1, padding=0):\n"
+        "    N, C, H, W = x.shape\n"
+        "    K, _, kh, kw = w.shape\n"
+        "    H_out = (H + 2 * padding - kh) // stride + 1\n"
+        "    W_out = (W + 2 * padding - kw) // stride + 1\n"
+        "    cols = F.unfold(x.double(), (kh, kw), padding=padding, stride=stride)\n"
+        "    flat = w.double().reshape(K, C * kh * kw)\n"
+        "    y = torch.stack([flat @ cols[n] for n in range(N)])\n"
+        "    if b is not None:\n"
+        "        y = y + b.double()[None, :, None]\n"
+        "    return y.reshape(N, K, H_out, W_out).to(x.dtype)\n")),
+    Alternative("ex04_same_padding", "half_floor", source=(
+        "def same_padding(k):\n"
+        "    if k % 2 != 1:\n"
+        "        raise ValueError('same padding needs an odd kernel')\n"
+        "    return k // 2\n")),
+    Alternative("ex05_max_pool2d", "f_unfold_per_channel", source=(
+        "def max_pool2d(x, kernel_size, stride=None):\n"
+        "    N, C, H, W = x.shape\n"
+        "    k = kernel_size\n"
+        "    s = stride or k\n"
+        "    cols = F.unfold(x.reshape(N * C, 1, H, W), k, stride=s)     # (N*C, k*k, L)\n"
+        "    H_out, W_out = (H - k) // s + 1, (W - k) // s + 1\n"
+        "    return cols.amax(dim=1).reshape(N, C, H_out, W_out)\n")),
+    Alternative("ex05_max_pool2d", "loops", source=(
+        "def max_pool2d(x, kernel_size, stride=None):\n"
+        "    k = kernel_size\n"
+        "    s = k if stride is None else stride\n"
+        "    N, C, H, W = x.shape\n"
+        "    H_out, W_out = (H - k) // s + 1, (W - k) // s + 1\n"
+        "    out = torch.empty(N, C, H_out, W_out, dtype=x.dtype, device=x.device)\n"
+        "    for i in range(H_out):\n"
+        "        for j in range(W_out):\n"
+        "            out[:, :, i, j] = x[:, :, i * s:i * s + k, j * s:j * s + k].amax(dim=(-2, -1))\n"
+        "    return out\n")),
+    Alternative("ex06_avg_pool2d", "f_unfold_counts", source=(
+        "def avg_pool2d(x, kernel_size, stride=None, padding=0):\n"
+        "    N, C, H, W = x.shape\n"
+        "    k = kernel_size\n"
+        "    s = k if stride is None else stride\n"
+        "    H_out = (H + 2 * padding - k) // s + 1\n"
+        "    W_out = (W + 2 * padding - k) // s + 1\n"
+        "    sums = F.unfold(x.reshape(N * C, 1, H, W), k, padding=padding, stride=s).sum(dim=1)\n"
+        "    ones = torch.ones(1, 1, H, W, dtype=x.dtype, device=x.device)\n"
+        "    counts = F.unfold(ones, k, padding=padding, stride=s).sum(dim=1)\n"
+        "    return (sums / counts).reshape(N, C, H_out, W_out)\n")),
+    Alternative("ex07_to_model_input", "float_then_permute_view", source=(
+        "def to_model_input(images, mean, std):\n"
+        "    x = images.float().div(255).permute(0, 3, 1, 2)\n"
+        "    m = torch.tensor(mean, dtype=torch.float32, device=images.device).view(1, -1, 1, 1)\n"
+        "    s = torch.tensor(std, dtype=torch.float32, device=images.device).view(1, -1, 1, 1)\n"
+        "    return ((x - m) / s).contiguous()\n")),
+]
+
+_STAT = OneOf(Float(), Seq(Float(), min_len=1))
+
+CONTRACTS = [
+    Contract("ex01_conv_output_size", "conv_output_size", {"n": Int(lo=1), "k": Int(lo=1), "s": Int(lo=1), "p": Int(lo=0)},
+             returns=Int(lo=1)),
+    Contract("ex02_conv2d_loops", "conv2d_loops",
+             # w's channel axis is not tied to x's: a hidden test checks the ValueError for a mismatch
+             {"x": T("C", "H", "W", dtype="float"), "w": T("K", None, "kh", "kw", dtype="float"),
+              "b": Opt(T("K", dtype="float")), "stride": Int(lo=1), "padding": Int(lo=0)},
+             returns=T("K", None, None, dtype="float"),
+             rules=("device", "no_mutation", "forbids:torch.nn.functional.conv2d"), batch=None, diverse="x",
+             why_not="one image: x is (C, H, W), with no batch axis"),
+    Contract("ex03_conv2d_im2col", "conv2d_im2col",
+             {"x": T("N", "C", "H", "W", dtype="float"), "w": T("K", "C", "kh", "kw", dtype="float"),
+              "b": Opt(T("K", dtype="float")), "stride": Int(lo=1), "padding": Int(lo=0)},
+             returns=T("N", "K", None, None, dtype="float"),
+             rules=("device", "no_mutation", "forbids:torch.nn.functional.conv2d"), batch="x"),
+    Contract("ex04_same_padding", "same_padding", {"k": Int(lo=1)}, returns=Int(lo=0)),
+    Contract("ex05_max_pool2d", "max_pool2d", {"x": T("N", "C", "H", "W", dtype="float"), "kernel_size": Int(lo=1),
+                                               "stride": Opt(Int(lo=1))},
+             returns=T("N", "C", None, None, dtype="float"),
+             rules=("device", "no_mutation", "forbids:torch.nn.functional.max_pool2d"), batch="x"),
+    Contract("ex06_avg_pool2d", "avg_pool2d", {"x": T("N", "C", "H", "W", dtype="float"), "kernel_size": Int(lo=1),
+                                               "stride": Opt(Int(lo=1)), "padding": Int(lo=0)},
+             returns=T("N", "C", None, None, dtype="float"),
+             rules=("device", "no_mutation", "forbids:torch.nn.functional.avg_pool2d"), batch="x"),
+    Contract("ex07_to_model_input", "to_model_input", {"images": T("N", "H", "W", "C", dtype="uint8"), "mean": _STAT, "std": _STAT},
+             returns=T("N", "C", "H", "W", dtype="float32"), rules=("device",), batch="images"),
 ]
