@@ -1,7 +1,8 @@
 """Record every call a lab's tests make to its answers, and check each against the exercise's contract.
 
 ``python -m exercises.record LAB`` runs the lab's nbgrader source top to bottom in this process (an IPython
-shell, as the grader's worker runs it), with each answer named by a contract wrapped: every call a test makes
+shell, as the grader's worker runs it); ``tests/test_mutants.py`` runs :func:`recording_notebook` in the kernel
+where it grades the lab's mutants, so the suite records each lab once. Each answer named by a contract is wrapped: every call a test makes
 (not the answers' calls to each other) is checked against :class:`exercises.contracts.Contract` with the
 reference's result, and the shapes that matter for coverage are noted. Test cells run in two parts, the
 visible asserts and then the hidden ones, so each call is known to come from one or the other. Prints JSON:
@@ -129,24 +130,80 @@ def key(contract) -> str:
     return f"{contract.answer}/{contract.name}"
 
 
+class Session:
+    """One lab's recording: wraps each answer as its cell runs, knows the phase, and reports."""
+
+    def __init__(self, lab: str):
+        from exercises.contracts import contracts
+
+        self.by_answer: dict = {}
+        for c in contracts(lab):
+            self.by_answer.setdefault(c.answer, []).append(c)
+        self.logs = {key(c): _Log(c) for cs in self.by_answer.values() for c in cs}
+        self.rec = _Recorder()
+        self.errors: list[str] = []
+
+    def wrap(self, namespace: dict, gid: str) -> None:
+        """After answer cell ``gid`` ran: wrap what it defined, so the tests' calls are recorded."""
+        for contract in self.by_answer.get(gid, []):
+            value = namespace.get(contract.name)
+            if isinstance(value, type):
+                self.rec.cls(value, self.logs[key(contract)])
+            elif callable(value):
+                namespace[contract.name] = self.rec.function(value, self.logs[key(contract)])
+            else:
+                self.errors.append(f"{gid}: the answer cell defines no {contract.name!r}")
+
+    def stop(self) -> None:
+        """Record nothing more (the mutants that run afterwards in the same kernel are not the reference)."""
+        self.rec.depth = 10**9
+
+    def report(self) -> dict:
+        return {"errors": self.errors, "answers": {a: log.report() for a, log in self.logs.items()}}
+
+    def report_json(self) -> str:
+        return json.dumps(self.report())
+
+
+def recording_notebook(nb, lab: str):
+    """A copy of the source notebook ``nb`` that records its tests' calls as it runs in a kernel: the answers
+    are wrapped after their cells, and each test cell says when its hidden part begins. The graded cells keep
+    their grade_ids, so the copy is scored like the original; ``_dl_contracts.report_json()`` gives the report."""
+    import nbformat
+
+    from autograder.notebook import grade_id, nbg
+
+    def code(src):
+        return nbformat.v4.new_code_cell(src)
+
+    out = nbformat.from_dict(json.loads(json.dumps(nb)))
+    cells = [code(f"from exercises.record import Session as _DlSession\n_dl_contracts = _DlSession({lab!r})")]
+    for cell in out.cells:
+        meta = nbg(cell) if cell.cell_type == "code" else {}
+        if cell.cell_type == "code":
+            cells.append(code(f"_dl_contracts.rec.phase = {'visible' if meta.get('grade') else 'setup'!r}"))
+            if meta.get("grade") and HIDDEN in cell.source:
+                cell.source = cell.source.replace(HIDDEN, HIDDEN + "\n_dl_contracts.rec.phase = 'hidden'", 1)
+        cells.append(cell)
+        if meta.get("solution"):
+            cells.append(code(f"_dl_contracts.wrap(globals(), {grade_id(cell)!r})"))
+    out.cells = cells
+    return out
+
+
 def record(lab: str) -> dict:
+    """Run ``lab``'s source in this process (an IPython shell, as the grader's worker does) and report."""
     import nbformat
 
     from autograder.course import source_notebook
     from autograder.notebook import grade_id, nbg
     from autograder.sandbox import worker
-    from exercises.contracts import contracts
 
     nb = nbformat.read(source_notebook(lab), as_version=4)
-    by_answer: dict = {}
-    for c in contracts(lab):
-        by_answer.setdefault(c.answer, []).append(c)
-    logs = {key(c): _Log(c) for cs in by_answer.values() for c in cs}
+    session = Session(lab)
     os.chdir(source_notebook(lab).parent)
     os.environ.setdefault("TMPDIR", tempfile.mkdtemp(prefix="record-"))
     shell = worker._prepare()
-    rec = _Recorder()
-    errors = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -156,20 +213,14 @@ def record(lab: str) -> dict:
             head, tail = cell.source.split(HIDDEN, 1)
             parts = [("visible", head), ("hidden", tail)]
         for phase, source in parts:
-            rec.phase = phase if meta.get("grade") else "setup"
+            session.rec.phase = phase if meta.get("grade") else "setup"
             result = shell.run_cell(source, store_history=False, silent=True)
             err = result.error_before_exec or result.error_in_exec
             if err is not None:
-                errors.append(f"{gid}: {type(err).__name__}: {err}")
-        for contract in by_answer.get(gid, []) if meta.get("solution") else []:
-            value = shell.user_ns.get(contract.name)
-            if isinstance(value, type):
-                rec.cls(value, logs[key(contract)])
-            elif callable(value):
-                shell.user_ns[contract.name] = rec.function(value, logs[key(contract)])
-            else:
-                errors.append(f"{gid}: the answer cell defines no {contract.name!r}")
-    return {"errors": errors, "answers": {a: log.report() for a, log in logs.items()}}
+                session.errors.append(f"{gid}: {type(err).__name__}: {err}")
+        if meta.get("solution"):
+            session.wrap(shell.user_ns, gid)
+    return session.report()
 
 
 if __name__ == "__main__":

@@ -1,34 +1,27 @@
 """Every exercise has a contract, its tests stay inside it, cover it, and every rule it states has a mutant.
 
-See :mod:`exercises.contracts`. The recording runs each lab's source once, in a subprocess
-(:mod:`exercises.record`), and is shared by the tests of that lab.
+See :mod:`exercises.contracts`. The calls are recorded while tests/test_mutants.py runs each lab's reference
+(:func:`exercises.record.recording_notebook`), once per lab.
 """
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from autograder.course import ROOT, lab_names
+from autograder.course import lab_names
 from autograder.notebook import grade_id, nbg
 from exercises import mutants as M
 from exercises.contracts import contracts
 from exercises.mutants.deps import analyse
 from exercises.record import key
 
-LABS = [pytest.param(lab, id=lab, marks=pytest.mark.xdist_group(f"contracts-{lab}")) for lab in lab_names()]
-_recorded: dict = {}
+LABS = [pytest.param(lab, id=lab, marks=pytest.mark.xdist_group(lab)) for lab in lab_names()]
 
 
 def recorded(lab: str) -> dict:
-    if lab not in _recorded:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "DLCOURSE_DEVICES": "cpu,simgpu", "TQDM_DISABLE": "1"}
-        run = subprocess.run([sys.executable, "-m", "exercises.record", lab], capture_output=True, text=True,
-                             env=env, timeout=600, cwd=ROOT)
-        assert run.returncode == 0, f"recording {lab} failed:\n{run.stderr[-3000:]}"
-        _recorded[lab] = json.loads(run.stdout.strip().splitlines()[-1])
-    return _recorded[lab]
+    """The calls recorded while tests/test_mutants.py ran the lab's reference (same xdist group, same process)."""
+    from tests.test_mutants import _results
+
+    return _results(lab)["__contracts__"]
 
 
 @pytest.mark.parametrize("lab", lab_names())

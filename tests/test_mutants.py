@@ -6,17 +6,22 @@ reference defined are deleted first, so a mutant that fails to define them fails
 run), and every cell that can observe that answer (found by ``exercises.mutants.deps``) is re-run and scored;
 the other cells cannot observe the mutant, so they keep the reference's result. Afterwards the reference
 answer and those cells run again, and global tensors, arrays and modules are restored from a snapshot in
-case the mutant changed them in place. Scores follow nbgrader's own rules (``determine_grade``).
+case the mutant changed them in place. Scores follow nbgrader's own rules (``determine_grade``). The
+reference run also records every call its tests make to the answers (``exercises.record``), which
+``tests/test_contracts.py`` checks against the exercises' contracts.
 """
+import json
+
 import nbformat
 import pytest
 
-from autograder.course import SOLUTIONS, lab_names
+from autograder.course import ROOT, SOLUTIONS, lab_names
 from autograder.engine import KernelSession, score_notebook
 from dlcourse.report import collect
 from autograder.notebook import grade_id, nbg
 from exercises import mutants as M
 from exercises.mutants.deps import affected_cells, analyse
+from exercises.record import recording_notebook
 from tests.conftest import device_params
 
 CASES = [pytest.param(lab, m, id=f"{lab}-{m.id}", marks=pytest.mark.xdist_group(lab))
@@ -67,11 +72,14 @@ def _results(lab: str):
     defined, _ = analyse(src)
     answer_cell = {grade_id(c): c for c in src.cells if nbg(c).get("solution")}
     out = {}
-    with KernelSession(SOLUTIONS / lab, env={"DLCOURSE_DEVICES": "cpu,simgpu"}) as session:
-        executed = session.run(src)
+    env = {"DLCOURSE_DEVICES": "cpu,simgpu", "PYTHONPATH": str(ROOT)}
+    with KernelSession(SOLUTIONS / lab, env=env) as session:
+        executed = session.run(recording_notebook(src, lab))  # the reference, recording its tests' calls
         reference = score_notebook(executed)
         out["__reference__"] = reference
         out["__headlines__"] = collect(executed)
+        report = session.run_cells([code("print(_dl_contracts.report_json())\n_dl_contracts.stop()")])[0]
+        out["__contracts__"] = json.loads("".join(o.get("text", "") for o in report.outputs if o.get("name") == "stdout"))
         session.run_cells([code(SNAPSHOT)])
         for m in M.load(lab) + M.alternatives(lab):
             mutated = next(c for c in M.apply(src, m).cells if grade_id(c) == m.answer)
