@@ -127,7 +127,6 @@ MUTANTS = [
     Mutant("ex07_train_classifier", "adam_not_sgd", replace=(("torch.optim.SGD(model.parameters(), lr=lr)", "torch.optim.Adam(model.parameters(), lr=lr)"),)),
 ]
 
-from exercises.mutants import Alternative  # noqa: E402
 
 # Correct answers written another way: each must keep every point (the probes included).
 ALTERNATIVES = [
