@@ -21,7 +21,11 @@ from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answ
 pytestmark = pytest.mark.slow
 
 # mutant id -> why the probes cannot see it (what the visible tests in the sandbox still catch)
-NOT_BY_PROBES: dict[str, str] = {}  # none today: forbidden calls and autograd's mode are replayed by the probes
+NOT_BY_PROBES: dict[str, str] = {
+    # rules about how an answer computes, not what it returns (forbidden calls and autograd's mode are replayed)
+    "ex02_confusion-python_loop": "a loop over the examples gives the same matrix; the visible test counts PyTorch calls",
+    "ex06_evaluate-ignores_batch_size": "one batch of all rows gives the same outputs; the visible test records the batch sizes",
+}
 
 
 @pytest.fixture(scope="module")

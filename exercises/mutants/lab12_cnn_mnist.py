@@ -1,5 +1,6 @@
 """Plausible wrong answers to lab12_cnn_mnist; each must lose exactly its own exercise's points."""
-from exercises.mutants import Mutant
+from exercises.contracts import Anything, Contract, Float, Int, Mod, OneOf, Optim, Path, T, Tup
+from exercises.mutants import Alternative, Mutant
 
 FEAT1 = "x = F.max_pool2d(F.relu(self.conv1(x)), 2)"
 FEAT2 = "return F.max_pool2d(F.relu(self.conv2(x)), 2)"
@@ -25,10 +26,22 @@ MUTANTS = [
         ("nn.Conv2d(32, 64, kernel_size=3, padding=1)", "nn.Conv2d(16, 64, kernel_size=3, padding=1)"))),
     Mutant("ex01_convnet", "functional_dropout_always_on", replace=(
         (FWD, "return self.fc(F.dropout(self.features(x).flatten(1), self.dropout.p, training=True))"),)),
+    Mutant("ex01_convnet", "flattens_the_batch", replace=((FWD, "return self.fc(self.dropout(self.features(x).flatten()))"),)),
     # ex02 confusion_matrix
     Mutant("ex02_confusion", "transposed", replace=((CM, "return torch.bincount(y_pred * K + y_true, minlength=K * K).reshape(K, K)"),)),
     Mutant("ex02_confusion", "no_minlength", replace=((CM, "return torch.bincount(y_true * K + y_pred).reshape(K, -1)"),)),
     Mutant("ex02_confusion", "float_counts", replace=((CM, "return torch.bincount(y_true * K + y_pred, minlength=K * K).reshape(K, K).float()"),)),
+    Mutant("ex02_confusion", "python_loop", source=(
+        "def confusion_matrix(y_pred, y_true, K):\n"
+        "    C = torch.zeros(K, K, dtype=torch.int64, device=y_true.device)\n"
+        "    for t, p in zip(y_true, y_pred):\n"
+        "        C[t, p] += 1\n"
+        "    return C\n"), breaks="no_loop"),
+    Mutant("ex02_confusion", "codes_in_place", source=(
+        "def confusion_matrix(y_pred, y_true, K):\n"
+        "    y_true *= K\n"
+        "    y_true += y_pred\n"
+        "    return torch.bincount(y_true, minlength=K * K).reshape(K, K)\n"), breaks="no_mutation"),
     # ex03 precision_recall
     Mutant("ex03_precision_recall", "swapped", replace=(("return precision, recall", "return recall, precision"),)),
     Mutant("ex03_precision_recall", "nan_for_empty_class", replace=(
@@ -38,6 +51,14 @@ MUTANTS = [
         ("precision = tp / C.sum(dim=0).clamp(min=1)", "precision = tp / C.sum()"),)),
     Mutant("ex03_precision_recall", "integer_division", replace=(("    C = C.to(torch.float32)\n", ""),
                                                                 ("return precision, recall", "return precision.floor(), recall.floor()"))),
+    Mutant("ex03_precision_recall", "float64_output", replace=(("C = C.to(torch.float32)", "C = C.to(torch.float64)"),)),
+    Mutant("ex03_precision_recall", "zeroes_diagonal_in_place", source=(
+        "def precision_recall(C):\n"
+        "    tp = C.diagonal().clone().float()\n"
+        "    C.fill_diagonal_(0)\n"
+        "    precision = tp / (tp + C.sum(dim=0)).clamp(min=1)\n"
+        "    recall = tp / (tp + C.sum(dim=1)).clamp(min=1)\n"
+        "    return precision, recall\n"), breaks="no_mutation"),
     # ex04 top_k_confident_mistakes
     Mutant("ex04_mistakes", "ascending", replace=((MIS_ORDER, "order = torch.argsort(conf, descending=False)"),
                                                  ("return order[:min(k, int(wrong.sum()))]", "return order[len(order) - min(k, int(wrong.sum())):]"))),
@@ -49,6 +70,14 @@ MUTANTS = [
         "    return torch.argsort(conf, descending=True)[:k]\n")),
     Mutant("ex04_mistakes", "confidence_of_true_class", replace=(
         ("conf, pred = probs.max(dim=1)", "_, pred = probs.max(dim=1)\n    conf = probs.gather(1, y_true[:, None])[:, 0]"),)),
+    Mutant("ex04_mistakes", "max_over_the_batch", replace=(("conf, pred = probs.max(dim=1)", "conf, pred = probs.max(dim=0)"),)),
+    Mutant("ex04_mistakes", "masks_probs_in_place", source=(
+        "def top_k_confident_mistakes(probs, y_true, k):\n"
+        "    wrong = probs.argmax(dim=1) != y_true\n"
+        "    probs[~wrong] = -1.0\n"
+        "    conf = probs.max(dim=1).values\n"
+        "    order = torch.argsort(conf, descending=True)\n"
+        "    return order[:min(k, int(wrong.sum()))]\n"), breaks="no_mutation"),
     # ex05 checkpoint
     Mutant("ex05_checkpoint", "no_optimizer_state", replace=(
         (SAVE, 'torch.save({"model": model.state_dict(), "epoch": epoch}, path)'),
@@ -60,11 +89,103 @@ MUTANTS = [
                                                            ("torch.load(path, map_location=map_location)", "torch.load(path, map_location=map_location, weights_only=False)"),
                                                            ('model.load_state_dict(state["model"])', 'model.load_state_dict(state["model"].state_dict())'),
                                                            ('optimizer.load_state_dict(state["optimizer"])', 'optimizer.load_state_dict(state["optimizer"].state_dict())'))),
+    Mutant("ex05_checkpoint", "library_save", replace=((SAVE, "from dlcourse.checkpoints import save_checkpoint as lib\n"
+                                                               "    lib(path, model, optimizer, epoch=epoch)"),),
+           breaks="forbids:dlcourse.checkpoints.save_checkpoint"),
+    Mutant("ex05_checkpoint", "library_load", replace=(("    state = torch.load(path, map_location=map_location)\n"
+                                                        '    model.load_state_dict(state["model"])\n'
+                                                        '    optimizer.load_state_dict(state["optimizer"])\n', "    import dlcourse.cnn\n"
+                                                        "    state = dlcourse.cnn.load_checkpoint(path, model, optimizer, map_location=map_location)\n"),),
+           breaks="forbids:dlcourse.checkpoints.load_checkpoint"),
+    Mutant("ex05_checkpoint", "library_imported_as_answer", source=(
+        "from dlcourse.checkpoints import save_checkpoint\n\n\n"
+        "def load_checkpoint(path, model, optimizer, map_location=\"cpu\"):\n"
+        "    state = torch.load(path, map_location=map_location)\n"
+        "    model.load_state_dict(state[\"model\"])\n"
+        "    optimizer.load_state_dict(state[\"optimizer\"])\n"
+        "    return state[\"epoch\"]\n"), breaks="forbids:dlcourse.checkpoints.save_checkpoint"),
     # ex06 evaluate
-    Mutant("ex06_evaluate", "train_mode_at_eval", replace=(("    model.eval()\n", ""),)),
-    Mutant("ex06_evaluate", "mode_not_restored", replace=(("    model.train(was_training)\n", ""),)),
-    Mutant("ex06_evaluate", "grad_kept", replace=(("    with torch.no_grad():\n        logits", "    if True:\n        logits"),)),
+    Mutant("ex06_evaluate", "train_mode_at_eval", replace=(("    model.eval()\n", ""),), breaks="eval_mode"),
+    Mutant("ex06_evaluate", "mode_not_restored", replace=(("    model.train(was_training)\n", ""),), breaks="restores_mode"),
+    Mutant("ex06_evaluate", "grad_kept", replace=(("    with torch.no_grad():\n        logits", "    if True:\n        logits"),), breaks="no_grad"),
     Mutant("ex06_evaluate", "last_batch_dropped", replace=(("for i in range(0, len(X), batch_size)", "for i in range(0, len(X) - batch_size + 1, batch_size)"),)),
     Mutant("ex06_evaluate", "softmax_wrong_dim", replace=(("probs = torch.softmax(logits, dim=1)", "probs = torch.softmax(logits, dim=0)"),)),
-    Mutant("ex06_evaluate", "always_train_after", replace=(("model.train(was_training)", "model.train()"),)),
+    Mutant("ex06_evaluate", "always_train_after", replace=(("model.train(was_training)", "model.train()"),), breaks="restores_mode"),
+    Mutant("ex06_evaluate", "ignores_batch_size", replace=(("torch.cat([model(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])", "model(X)"),),
+           breaks="in_batches"),
+]
+
+# Correct answers written another way: each must keep every point (the probes included).
+ALTERNATIVES = [
+    Alternative("ex01_convnet", "torch_functions_and_view", source=(
+        "class ConvNet(nn.Module):\n"
+        "    def __init__(self, p=0.25):\n"
+        "        super().__init__()\n"
+        "        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)\n"
+        "        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)\n"
+        "        self.dropout = nn.Dropout(p=p)\n"
+        "        self.fc = nn.Linear(3136, 10)\n\n"
+        "    def features(self, x):\n"
+        "        x = torch.max_pool2d(torch.relu(self.conv1(x)), kernel_size=2, stride=2)\n"
+        "        return torch.max_pool2d(torch.relu(self.conv2(x)), kernel_size=2, stride=2)\n\n"
+        "    def forward(self, x):\n"
+        "        h = self.features(x)\n"
+        "        return self.fc(self.dropout(h.reshape(h.shape[0], -1)))\n")),
+    Alternative("ex02_confusion", "index_put_accumulate", source=(
+        "def confusion_matrix(y_pred, y_true, K):\n"
+        "    C = torch.zeros(K, K, dtype=torch.int64, device=y_true.device)\n"
+        "    C.index_put_((y_true, y_pred), torch.ones_like(y_true), accumulate=True)\n"
+        "    return C\n")),
+    Alternative("ex03_precision_recall", "float64_and_nan_to_num", source=(
+        "def precision_recall(C):\n"
+        "    Cd = C.double()\n"
+        "    tp = Cd.diagonal()\n"
+        "    precision = torch.nan_to_num(tp / Cd.sum(0), nan=0.0)\n"
+        "    recall = torch.nan_to_num(tp / Cd.sum(1), nan=0.0)\n"
+        "    return precision.float(), recall.float()\n")),
+    Alternative("ex04_mistakes", "indices_of_the_wrong_rows", source=(
+        "def top_k_confident_mistakes(probs, y_true, k):\n"
+        "    conf = probs.amax(dim=1)\n"
+        "    idx = torch.nonzero(probs.argmax(dim=1) != y_true).flatten()\n"
+        "    order = torch.argsort(conf[idx], descending=True)\n"
+        "    return idx[order][:k]\n")),
+    Alternative("ex05_checkpoint", "dict_built_first", source=(
+        "def save_checkpoint(path, model, optimizer, epoch):\n"
+        "    state = dict(epoch=epoch, optimizer=optimizer.state_dict(), model=model.state_dict())\n"
+        "    torch.save(state, path)\n\n\n"
+        "def load_checkpoint(path, model, optimizer, map_location=\"cpu\"):\n"
+        "    ckpt = torch.load(path, map_location, weights_only=True)\n"
+        "    model.load_state_dict(ckpt[\"model\"])\n"
+        "    optimizer.load_state_dict(ckpt[\"optimizer\"])\n"
+        "    return int(ckpt[\"epoch\"])\n")),
+    Alternative("ex06_evaluate", "split_and_try_finally", source=(
+        "def evaluate(model, X, y, batch_size=256):\n"
+        "    mode = model.training\n"
+        "    model.train(False)\n"
+        "    try:\n"
+        "        with torch.no_grad():\n"
+        "            probs = torch.cat([torch.softmax(model(xb), dim=1) for xb in torch.split(X, batch_size)])\n"
+        "    finally:\n"
+        "        model.train(mode)\n"
+        "    return float((probs.argmax(1) == y).double().mean()), probs\n")),
+]
+
+CONTRACTS = [
+    Contract("ex01_convnet", "ConvNet", {"p": Float(lo=0, hi=1)}, forward={"x": T("N", 1, 28, 28, dtype="float")},
+             returns=T("N", 10, dtype="float"), rules=("device",), batch="x", diverse=None,
+             why_not="the input is a batch of MNIST images, (N, 1, 28, 28): the architecture fixes the channel and image sizes"),
+    Contract("ex02_confusion", "confusion_matrix", {"y_pred": T("N", dtype="int64"), "y_true": T("N", dtype="int64"), "K": Int(lo=1)},
+             returns=T("K", "K", dtype="int64"), rules=("device", "no_mutation", "no_loop"), batch="y_true"),
+    Contract("ex03_precision_recall", "precision_recall", {"C": T("K", "K", dtype="int")},
+             returns=Tup(T("K", dtype="float32"), T("K", dtype="float32")), rules=("device", "no_mutation"), batch=None, diverse=None,
+             why_not="C is a square (K, K) confusion matrix: it has no batch axis and its two axes are the same size"),
+    Contract("ex04_mistakes", "top_k_confident_mistakes", {"probs": T("N", "K", dtype="float"), "y_true": T("N", dtype="int64"), "k": Int(lo=0)},
+             returns=T(None, dtype="int64"), rules=("device", "no_mutation"), batch="probs"),
+    Contract("ex05_checkpoint", "save_checkpoint", {"path": Path(), "model": Mod(), "optimizer": Optim(), "epoch": Int(lo=0)},
+             rules=("forbids:dlcourse.checkpoints.save_checkpoint",)),
+    Contract("ex05_checkpoint", "load_checkpoint", {"path": Path(), "model": Mod(), "optimizer": Optim(), "map_location": Anything},
+             returns=Int(lo=0), rules=("forbids:dlcourse.checkpoints.load_checkpoint",)),
+    Contract("ex06_evaluate", "evaluate", {"model": Mod(), "X": OneOf(T("N", None, dtype="float"), T("N", None, None, None, dtype="float")), "y": T("N", dtype="int64"), "batch_size": Int(lo=1)},
+             returns=Tup(Float(lo=0, hi=1), T("N", None, dtype="float")),
+             rules=("device", "eval_mode", "no_grad", "restores_mode", "in_batches"), batch="X"),
 ]

@@ -1,5 +1,6 @@
 """Plausible wrong answers to lab13_architectures; each must lose exactly its own exercise's points."""
-from exercises.mutants import Mutant
+from exercises.contracts import Bool, Contract, Float, Gen, Int, Mod, Opt, Seq, T
+from exercises.mutants import Alternative, Mutant
 
 CONV = "return k * k * c_in * c_out + (c_out if bias else 0)"
 RF = "        r += (k - 1) * jump\n        jump *= s\n"
@@ -23,6 +24,17 @@ MUTANTS = [
     Mutant("ex01_counts", "rf_ignores_strides", replace=((RF, "        r += k - 1\n"),)),
     Mutant("ex01_counts", "rf_jump_updated_too_early", replace=((RF, "        jump *= s\n        r += (k - 1) * jump\n"),)),
     Mutant("ex01_counts", "rf_sum_of_kernels", replace=((RF, "        r += k\n"),)),
+    Mutant("ex01_counts", "library_conv_params", replace=((CONV, "from dlcourse.explorers.architectures import conv_params as lib\n"
+                                                                 "    return lib(c_in, c_out, k, bias)"),),
+           breaks="forbids:dlcourse.explorers.architectures.conv_params"),
+    Mutant("ex01_counts", "library_receptive_field", source=(
+        "def conv_params(c_in, c_out, k, bias=True):\n"
+        "    return k * k * c_in * c_out + (c_out if bias else 0)\n\n\n"
+        "def receptive_field(kernels, strides=None):\n"
+        "    import dlcourse.explorers.architectures as arch\n"
+        "    return arch.receptive_field(kernels, strides)\n"), breaks="forbids:dlcourse.explorers.architectures.receptive_field"),
+    Mutant("ex01_counts", "library_imported_as_answer", source=(
+        "from dlcourse.arch_viz import conv_params, receptive_field\n"), breaks="forbids:dlcourse.explorers.architectures.conv_params"),
     # ex02 local_response_norm
     Mutant("ex02_lrn", "alpha_not_divided_by_size", replace=((LRN, "return x / (k + alpha * window) ** beta"),)),
     Mutant("ex02_lrn", "window_off_centre", replace=((PAD, "padded = F.pad(sq, (0, 0, 0, 0, (size - 1) // 2, size // 2))"),)),
@@ -30,6 +42,14 @@ MUTANTS = [
     Mutant("ex02_lrn", "window_over_width", replace=((PAD, "padded = F.pad(sq, (size // 2, (size - 1) // 2))"),
                                                       ("padded[:, i:i + C]", "padded[..., i:i + sq.shape[-1]]"))),
     Mutant("ex02_lrn", "power_missing", replace=((LRN, "return x / (k + alpha / size * window)"),)),
+    Mutant("ex02_lrn", "uses_local_response_norm", source=(
+        "def local_response_norm(x, size, alpha=1e-4, beta=0.75, k=1.0):\n"
+        "    return F.local_response_norm(x, size, alpha, beta, k)\n"), breaks="forbids:torch.nn.functional.local_response_norm"),
+    Mutant("ex02_lrn", "uses_the_layer", source=(
+        "def local_response_norm(x, size, alpha=1e-4, beta=0.75, k=1.0):\n"
+        "    return nn.LocalResponseNorm(size, alpha, beta, k)(x)\n"), breaks="forbids:torch.nn.functional.local_response_norm"),
+    Mutant("ex02_lrn", "divides_in_place", replace=((LRN, "return x.div_((k + alpha / size * window) ** beta)"),), breaks="no_mutation"),
+    Mutant("ex02_lrn", "window_from_H", replace=(("C = x.shape[1]", "C = x.shape[2]"),)),
     # ex03 random_crop_flip
     Mutant("ex03_crop_flip", "offset_off_by_one", replace=((TOP, TOP.replace("H - size + 1", "H - size")),
                                                            (LEFT, LEFT.replace("W - size + 1", "W - size")))),
@@ -47,15 +67,20 @@ MUTANTS = [
         (TOP, "top = int(torch.randint(0, H - size + 1, (1,)))"),
         (LEFT, "left = int(torch.randint(0, W - size + 1, (1,)))"),
         ("flip = bool(torch.rand(1, generator=generator) < 0.5)", "flip = bool(torch.rand(1) < 0.5)"))),
-    Mutant("ex03_crop_flip", "left_drawn_first", replace=((TOP, LEFT.replace("left =", "_left =")),
-                                                          (LEFT, TOP + "\n        left = _left"))),
+    Mutant("ex03_crop_flip", "left_drawn_first", replace=((TOP + "\n        " + LEFT, LEFT + "\n        " + TOP),)),
+    Mutant("ex03_crop_flip", "uses_H_for_W", replace=((LEFT, LEFT.replace("W - size + 1", "H - size + 1")),)),
+    Mutant("ex03_crop_flip", "flips_in_place", replace=((FLIP, "if flip:\n            crop.copy_(crop.flip(-1))\n        out.append(crop)"),),
+           breaks="no_mutation"),
     # ex04 pca_color_jitter
     Mutant("ex04_pca_jitter", "pixels_mix_channels", replace=(("pixels = x.permute(0, 2, 3, 1).reshape(-1, 3)", "pixels = x.reshape(-1, 3)"),)),
     Mutant("ex04_pca_jitter", "eigenvalues_forgotten", replace=((DELTA, "delta = P @ alpha.to(x)"),)),
     Mutant("ex04_pca_jitter", "eigenvectors_as_rows", replace=((DELTA, "delta = P.T @ (alpha.to(x) * lam)"),)),
     Mutant("ex04_pca_jitter", "covariance_not_centred", replace=(("cov = torch.cov(pixels.T)", "cov = pixels.T @ pixels / (len(pixels) - 1)"),)),
     Mutant("ex04_pca_jitter", "sqrt_of_eigenvalues", replace=((DELTA, "delta = P @ (alpha.to(x) * lam.sqrt())"),)),
-    Mutant("ex04_pca_jitter", "in_place", replace=(("return x + delta.view(1, 3, 1, 1)", "return x.add_(delta.view(1, 3, 1, 1))"),)),
+    Mutant("ex04_pca_jitter", "in_place", replace=(("return x + delta.view(1, 3, 1, 1)", "return x.add_(delta.view(1, 3, 1, 1))"),),
+           breaks="no_mutation"),
+    Mutant("ex04_pca_jitter", "biased_covariance", replace=(("cov = torch.cov(pixels.T)", "cov = torch.cov(pixels.T, correction=0)"),)),
+    Mutant("ex04_pca_jitter", "covariance_of_pixels_not_channels", replace=(("cov = torch.cov(pixels.T)", "cov = torch.cov(pixels)"),)),
     # ex05 BasicBlock
     Mutant("ex05_basic_block", "shortcut_missing", replace=((RET_BLOCK, "return F.relu(out)"),)),
     Mutant("ex05_basic_block", "relu_before_addition", replace=((RET_BLOCK, "return F.relu(out) + self.shortcut(x)"),)),
@@ -67,6 +92,7 @@ MUTANTS = [
         ("self.conv2 = nn.Conv2d(c_out, c_out, 3, stride=1, padding=1, bias=False)", "self.conv2 = nn.Conv2d(c_out, c_out, 3, stride=stride, padding=1, bias=False)"))),
     Mutant("ex05_basic_block", "no_relu_between_convs", replace=(("out = F.relu(self.bn1(self.conv1(x)))", "out = self.bn1(self.conv1(x))"),)),
     Mutant("ex05_basic_block", "convs_with_bias", replace=(("padding=1, bias=False)", "padding=1)"),)),
+    Mutant("ex05_basic_block", "projection_ignores_stride", replace=(("nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False)", "nn.Conv2d(c_in, c_out, 1, bias=False)"),)),
     # ex06 DenseLayer / DenseBlock
     Mutant("ex06_dense_block", "adds_instead_of_concatenating", source=(
         "class DenseLayer(nn.Module):\n"
@@ -103,6 +129,8 @@ MUTANTS = [
         "        return x\n")),
     Mutant("ex06_dense_block", "conv_with_bias", replace=(("self.conv = nn.Conv2d(c_in, growth, 3, padding=1, bias=False)", "self.conv = nn.Conv2d(c_in, growth, 3, padding=1)"),)),
     Mutant("ex06_dense_block", "no_relu", replace=((CAT, "return torch.cat([x, self.conv(self.bn(x))], dim=1)"),)),
+    Mutant("ex06_dense_block", "every_layer_gets_c0", replace=(("DenseLayer(c0 + i * growth, growth)", "DenseLayer(c0, growth)"),)),
+    Mutant("ex06_dense_block", "concatenates_along_the_batch", replace=((CAT, "return torch.cat([x, self.conv(F.relu(self.bn(x)))], dim=0)"),)),
     # ex07 freeze_features
     Mutant("ex07_freeze", "freezes_the_head_too", replace=((FREEZE, "for p in model.parameters():"),)),
     Mutant("ex07_freeze", "counts_all_parameters", replace=((COUNT, "return sum(p.numel() for p in model.parameters())"),)),
@@ -113,4 +141,111 @@ MUTANTS = [
         "    model.features.eval()\n"
         "    return sum(p.numel() for p in model.parameters() if p.requires_grad)\n")),
     Mutant("ex07_freeze", "freezes_the_head_not_the_features", replace=((FREEZE, "for p in model.head.parameters():"),)),
+    Mutant("ex07_freeze", "counts_frozen_parameters", replace=((COUNT, "return sum(p.numel() for p in model.parameters() if not p.requires_grad)"),)),
+    Mutant("ex07_freeze", "returns_a_tensor", replace=((COUNT, "return torch.tensor(sum(p.numel() for p in model.parameters() if p.requires_grad))"),)),
+]
+
+# Correct answers written another way: each must keep every point (the probes included).
+ALTERNATIVES = [
+    Alternative("ex01_counts", "bool_arithmetic_and_backward_recursion", source=(
+        "def conv_params(c_in, c_out, k, bias=True):\n"
+        "    return int(k ** 2 * c_in * c_out + bool(bias) * c_out)\n\n\n"
+        "def receptive_field(kernels, strides=None):\n"
+        "    strides = list(strides) if strides is not None else [1] * len(kernels)\n"
+        "    r = 1\n"
+        "    for k, s in reversed(list(zip(kernels, strides))):\n"
+        "        r = s * r + (k - s)\n"
+        "    return r\n")),
+    Alternative("ex02_lrn", "loop_over_channels", source=(
+        "def local_response_norm(x, size, alpha=1e-4, beta=0.75, k=1.0):\n"
+        "    C = x.shape[1]\n"
+        "    out = []\n"
+        "    for c in range(C):\n"
+        "        lo, hi = max(0, c - size // 2), min(C, c + (size - 1) // 2 + 1)\n"
+        "        s = (x[:, lo:hi] ** 2).sum(dim=1)\n"
+        "        out.append(x[:, c] / (k + alpha / size * s) ** beta)\n"
+        "    return torch.stack(out, dim=1)\n")),
+    Alternative("ex03_crop_flip", "preallocated_output", source=(
+        "def random_crop_flip(x, size, generator):\n"
+        "    N, C, H, W = x.shape\n"
+        "    out = x.new_empty((N, C, size, size))\n"
+        "    for i in range(N):\n"
+        "        t = torch.randint(0, H - size + 1, (1,), generator=generator).item()\n"
+        "        l = torch.randint(0, W - size + 1, (1,), generator=generator).item()\n"
+        "        f = torch.rand(1, generator=generator).item() < 0.5\n"
+        "        crop = x[i, :, t:t + size, l:l + size]\n"
+        "        out[i] = torch.flip(crop, dims=[2]) if f else crop\n"
+        "    return out\n")),
+    Alternative("ex04_pca_jitter", "movedim_and_einsum", source=(
+        "def pca_color_jitter(x, alpha):\n"
+        "    pixels = x.movedim(1, -1).reshape(-1, 3)\n"
+        "    lam, P = torch.linalg.eigh(torch.cov(pixels.T))\n"
+        "    delta = torch.einsum('ij,j->i', P, alpha.to(device=x.device, dtype=x.dtype) * lam)\n"
+        "    return x + delta[None, :, None, None]\n")),
+    Alternative("ex05_basic_block", "identity_module_and_add", source=(
+        "class BasicBlock(nn.Module):\n"
+        "    def __init__(self, c_in, c_out, stride=1):\n"
+        "        super().__init__()\n"
+        "        self.conv1 = nn.Conv2d(c_in, c_out, kernel_size=3, stride=stride, padding=1, bias=False)\n"
+        "        self.bn1 = nn.BatchNorm2d(c_out)\n"
+        "        self.conv2 = nn.Conv2d(c_out, c_out, kernel_size=3, padding=1, bias=False)\n"
+        "        self.bn2 = nn.BatchNorm2d(c_out)\n"
+        "        self.shortcut = nn.Identity()\n"
+        "        if stride > 1 or c_out != c_in:\n"
+        "            self.shortcut = nn.Sequential(nn.Conv2d(c_in, c_out, kernel_size=1, stride=stride, bias=False),\n"
+        "                                          nn.BatchNorm2d(c_out))\n\n"
+        "    def forward(self, x):\n"
+        "        out = self.bn2(self.conv2(self.bn1(self.conv1(x)).relu()))\n"
+        "        out = out + self.shortcut(x)\n"
+        "        return torch.relu(out)\n")),
+    Alternative("ex06_dense_block", "concat_and_append", source=(
+        "class DenseLayer(nn.Module):\n"
+        "    def __init__(self, c_in, growth):\n"
+        "        super().__init__()\n"
+        "        self.bn = nn.BatchNorm2d(c_in)\n"
+        "        self.conv = nn.Conv2d(c_in, growth, kernel_size=3, padding=1, bias=False)\n\n"
+        "    def forward(self, x):\n"
+        "        new = self.conv(self.bn(x).clamp(min=0))\n"
+        "        return torch.concat((x, new), 1)\n\n\n"
+        "class DenseBlock(nn.Module):\n"
+        "    def __init__(self, c0, num_layers, growth):\n"
+        "        super().__init__()\n"
+        "        self.layers = nn.ModuleList()\n"
+        "        c = c0\n"
+        "        for _ in range(num_layers):\n"
+        "            self.layers.append(DenseLayer(c, growth))\n"
+        "            c += growth\n\n"
+        "    def forward(self, x):\n"
+        "        out = x\n"
+        "        for layer in self.layers:\n"
+        "            out = layer(out)\n"
+        "        return out\n")),
+    Alternative("ex07_freeze", "module_requires_grad", source=(
+        "def freeze_features(model):\n"
+        "    model.features.requires_grad_(False)\n"
+        "    return int(sum(p.numel() for p in model.parameters() if p.requires_grad))\n")),
+]
+
+_IMG = T("N", "C", "H", "W", dtype="float")
+CONTRACTS = [
+    Contract("ex01_counts", "conv_params", {"c_in": Int(lo=1), "c_out": Int(lo=1), "k": Int(lo=1), "bias": Bool()},
+             returns=Int(lo=1), rules=("forbids:dlcourse.explorers.architectures.conv_params",)),
+    Contract("ex01_counts", "receptive_field", {"kernels": Seq(Int(lo=1)), "strides": Opt(Seq(Int(lo=1)))},
+             returns=Int(lo=1), rules=("forbids:dlcourse.explorers.architectures.receptive_field",)),
+    Contract("ex02_lrn", "local_response_norm", {"x": _IMG, "size": Int(lo=1), "alpha": Float(), "beta": Float(), "k": Float()},
+             returns=_IMG, rules=("device", "no_mutation", "forbids:torch.nn.functional.local_response_norm"), batch="x"),
+    Contract("ex03_crop_flip", "random_crop_flip", {"x": T("N", "C", "H", "W"), "size": Int(lo=1), "generator": Gen()},
+             returns=T("N", "C", None, None), rules=("device", "no_mutation"), batch="x"),
+    Contract("ex04_pca_jitter", "pca_color_jitter", {"x": T("N", 3, "H", "W", dtype="float"), "alpha": T(3, dtype="float")},
+             returns=T("N", 3, "H", "W", dtype="float"), rules=("device", "no_mutation"), batch="x"),
+    Contract("ex05_basic_block", "BasicBlock", {"c_in": Int(lo=1), "c_out": Int(lo=1), "stride": Int(lo=1)},
+             forward={"x": T("N", None, None, None, dtype="float")}, returns=T("N", None, None, None, dtype="float"),
+             rules=("device",), batch="x"),
+    Contract("ex06_dense_block", "DenseLayer", {"c_in": Int(lo=1), "growth": Int(lo=1)},
+             forward={"x": T("N", None, "H", "W", dtype="float")}, returns=T("N", None, "H", "W", dtype="float"),
+             rules=("device",), batch="x"),
+    Contract("ex06_dense_block", "DenseBlock", {"c0": Int(lo=1), "num_layers": Int(lo=0), "growth": Int(lo=1)},
+             forward={"x": T("N", None, "H", "W", dtype="float")}, returns=T("N", None, "H", "W", dtype="float"),
+             rules=("device",), batch="x"),
+    Contract("ex07_freeze", "freeze_features", {"model": Mod()}, returns=Int(lo=0)),
 ]
