@@ -123,7 +123,7 @@ MUTANTS = [
     Mutant("ex07_hidden_representation", "whole_model_output", replace=(("return model[1](model[0](X))", "return model(X)"),)),
     Mutant("ex07_hidden_representation", "keeps_gradient_history", source=(
         "def hidden_representation(model, X):\n"
-        "    return model[1](model[0](X))\n")),
+        "    return model[1](model[0](X))\n"), breaks="no_gradient_history"),
     Mutant("ex07_hidden_representation", "relu_instead_of_sigmoid", replace=(
         ("return model[1](model[0](X))", "return torch.relu(model[0](X))"),)),
     Mutant("ex07_hidden_representation", "weight_not_transposed", replace=(
@@ -240,6 +240,6 @@ CONTRACTS = [
               "lr": Float(lo=0)},
              returns=Seq(Float()), batch="X", diverse=None, why_not="X holds the two XOR inputs: always 2 columns"),
     Contract("ex07_hidden_representation", "hidden_representation", {"model": Mod(), "X": T("N", 2, dtype="float")},
-             returns=T("N", None, dtype="float"), rules=("device", "no_mutation"), batch="X", diverse=None,
+             returns=T("N", None, dtype="float"), rules=("device", "no_mutation", "no_gradient_history"), batch="X", diverse=None,
              why_not="X holds the two XOR inputs: always 2 columns"),
 ]
