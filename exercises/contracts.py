@@ -353,6 +353,7 @@ class Contract:
     batch: str | None = None
     diverse: str | None = "batch"
     why_not: str = ""
+    device_free: str = ""  # why dropping the reference's device= arguments is still correct (no forgets_device mutant)
 
     @property
     def is_class(self) -> bool:
@@ -447,7 +448,8 @@ def device_mutants(lab: str):
                      f"    return _returns_on_cpu(_{c.name}_reference(*args, **kwargs))\n")
         name = f"{c.name}_returns_cpu_tensor" if shared else "returns_cpu_tensor"
         out.append(Mutant(c.answer, name, source=source + _CPU_WRAPPER + extra, breaks="device"))
-    for answer in sorted({c.answer for c in every if c.takes_tensors and "device" in c.rules and c.answer in cells}
+    for answer in sorted({c.answer for c in every if c.takes_tensors and "device" in c.rules and c.answer in cells
+                          and not c.device_free}
                          if FORGETS_DEVICE else ()):
         body = cells[answer].source.split("### BEGIN SOLUTION")[-1]
         found = tuple(dict.fromkeys(m.group(0) for m in _DEVICE_ARG.finditer(body)))

@@ -14,6 +14,15 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # pytest-xdist runs one notebook kernel per core: one thread each avoids oversubscribing the CPU
 # (students' own kernels keep PyTorch's default).
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# simgpu (dlcourse.simdevice) is registered here, before any backward() (autograd sizes its device queues
+# then), for the tests that use it directly. The notebooks, graders and self-checks this suite starts run on the
+# CPU only, except where a test asks for simgpu by name: tests/test_mutants.py (every lab's hidden tests and
+# mutants), tests/test_probes.py (the probe audits) and tests/test_grading.py's graded classes (device bugs).
+os.environ.setdefault("DLCOURSE_DEVICES", "cpu")
+WITH_SIMGPU = {"DLCOURSE_DEVICES": "cpu,simgpu"}
+from dlcourse import simdevice  # noqa: E402
+
+simdevice.enable()
 
 DEVICES = ["cpu", "simgpu", "cuda", "mps"]  # simgpu: dlcourse.simdevice, a CPU-backed second device, always present
 HAVE_BWRAP = shutil.which("bwrap") is not None

@@ -4,6 +4,7 @@ Also covers the student self-check command. One test per lab, so labs grade in p
 """
 import csv
 import json
+import os
 import subprocess
 import sys
 
@@ -14,6 +15,7 @@ from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answ
 from autograder.notebook import nbg
 from exercises import mutants as M
 from tests.cheats import CHEATS
+from tests.conftest import WITH_SIMGPU
 
 
 # the released labs of 2026-12-01 filled with the reference answers, setup cells as they were then: what a
@@ -125,7 +127,7 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
             submit(subs, student, lab, with_cell_on_top(nb, CHEATS["silence"]) if student.startswith(("mal_", "ivy_")) else nb)
     before = {p: p.read_bytes() for p in subs.rglob("*.ipynb")}
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(out)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, **WITH_SIMGPU})
     assert run.returncode == 0, run.stdout + run.stderr
     rows = read_grades(out)
     for student, broken in rules.items():  # a forbidden call costs its exercise, even with the visible tests forged
@@ -135,7 +137,7 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
                 assert float(r["score"] or 0) == 0, f"{student}: {r['grade_id']} breaks its stated rule but kept {r['score']} points"
                 assert r["reason"], f"{student}: {r['grade_id']} lost its points without a reason"
                 if student.startswith("fay_"):  # the visible test's message, or else the grader's rule check
-                    assert "yourself" in r["reason"], f"{student}: the reason should name the rule, got {r['reason']!r}"
+                    assert "yourself" in r["reason"] or "rules out" in r["reason"], f"{student}: the reason should name the rule, got {r['reason']!r}"
                 if student.startswith("ivy_"):  # caught on simgpu, although this grader has no GPU
                     assert "simgpu" in r["reason"] or "device" in r["reason"], f"{student}: {r['grade_id']}: {r['reason']!r}"
             elif student.startswith("fay_") and not any(exercise.startswith(b.split("_")[0]) for b in broken):

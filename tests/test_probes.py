@@ -10,6 +10,7 @@ code or a reference output, and every exercise has probes (90 of 90).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -17,6 +18,7 @@ import nbformat
 import pytest
 
 from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers, source_notebook
+from tests.conftest import WITH_SIMGPU
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +38,7 @@ def audits(tmp_path_factory):
 def audit(lab, tmp_path):
     target = tmp_path / f"{lab}.json"
     run = subprocess.run([sys.executable, "-m", "tests.probe_audit", lab, str(target)], cwd=ROOT, capture_output=True,
-                         text=True, timeout=900)
+                         text=True, timeout=900, env={**os.environ, **WITH_SIMGPU})
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     return json.loads(target.read_text())
 
@@ -87,7 +89,7 @@ def test_student_jobs_hold_no_hidden_tests_or_reference_outputs(lab, tmp_path):
     # a hidden line may only appear as an instructor callable passed to a function (an input, like a tensor)
     leaked = [ln for ln in hidden if json.dumps(ln)[1:-1] in wire and "lambda" not in ln and not ln.startswith("def ")]
     assert not leaked, f"hidden test code in a student job: {leaked[:3]}"
-    allowed = {"id", "name", "kind", "seed", "inputs", "init", "state", "training", "then_forward", "time_limit", "tight", "tol", "disabled", "grad_enabled", "not_allowed"}
+    allowed = {"id", "name", "kind", "seed", "inputs", "init", "state", "training", "then_forward", "time_limit", "tight", "tol", "disabled", "grad_enabled", "not_allowed", "watch"}
     sent = [p for c in json.loads(wire)["cells"] for p in c.get("probes", [])]
     assert len(sent) == len(probes)
     assert all(set(p) <= allowed for p in sent), "a probe carries more than its inputs"

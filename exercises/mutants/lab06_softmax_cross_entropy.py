@@ -130,6 +130,10 @@ MUTANTS = [
 
 # Correct answers written another way: each must keep every point (the probes included).
 ALTERNATIVES = [
+    Alternative("ex05_cross_entropy_index", "cpu_row_indices", source=(  # CUDA indexing accepts CPU index tensors
+        "def cross_entropy_index(logits, y):\n"
+        "    log_probs = torch.log_softmax(logits, dim=1)\n"
+        "    return -log_probs[torch.arange(len(y)), y].mean()\n")),
     Alternative("ex01_softmax", "max_values_and_exp", source=(
         "def softmax(logits, dim=-1):\n"
         "    e = torch.exp(logits - logits.max(dim=dim, keepdim=True).values)\n"
@@ -180,7 +184,8 @@ CONTRACTS = [
              returns=T(dtype="float"), rules=("device",), batch="logits"),
     Contract("ex05_cross_entropy_index", "cross_entropy_index", {"logits": T("N", "K", dtype="float"), "y": T("N", dtype="int64")},
              returns=T(dtype="float"), rules=("device", "forbids:torch.nn.functional.cross_entropy", "forbids:torch.nn.functional.nll_loss",
-                    "forbids:torch.nn.CrossEntropyLoss", "no_one_hot"), batch="logits"),
+                    "forbids:torch.nn.CrossEntropyLoss", "no_one_hot"), batch="logits",
+             device_free="the row indices torch.arange(N) may live on the CPU: CUDA indexing accepts CPU index tensors"),
     Contract("ex06_predict_accuracy", "predict", {"logits": T("N", "K", dtype="float")}, returns=T("N", dtype="int64"),
              rules=("device",), batch="logits"),
     Contract("ex06_predict_accuracy", "accuracy", {"logits": T("N", "K", dtype="float"), "y": T("N", dtype="int64")},
