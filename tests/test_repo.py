@@ -123,3 +123,12 @@ def test_readme_has_the_two_commands_and_a_syllabus_row_per_lab():
     assert "make lab" in readme and "make test" in readme
     for lab in lab_names():
         assert lab in readme, f"README syllabus has no row for {lab}"
+
+
+@pytest.mark.parametrize("n", [pytest.param(i, marks=pytest.mark.xdist_group("grouping-check")) for i in range(2)])
+def test_xdist_groups_are_honoured(n, request):
+    """Each lab's kernels are shared by the tests of its group; if pytest-xdist stopped grouping (as with
+    pytest 9.2.0), every lab would be graded once per worker and the suite would take far longer."""
+    if not getattr(request.config.option, "loadgroup", False):  # set in each pytest-xdist worker
+        pytest.skip("not distributed with --dist loadgroup")
+    assert request.node.nodeid.endswith("@grouping-check"), f"pytest-xdist did not group {request.node.nodeid}"
