@@ -29,10 +29,18 @@ HINT = ("self_check() checks the saved notebook from inside JupyterLab; from a t
 
 
 def check(path: Path, *, timeout: int = 300) -> list[CellResult]:
-    """Execute a copy of the notebook at ``path`` and score its graded cells (the file is not modified)."""
-    from .engine import run_notebook, score_notebook
+    """Execute a copy of the notebook at ``path`` up to its last test cell and score its graded cells (the
+    file is not modified; the cells after the last test, such as a closing demo, cannot change a score)."""
+    import nbformat
 
-    return score_notebook(run_notebook(path, timeout=timeout))
+    from .engine import KernelSession, score_notebook
+    from .notebook import graded_end
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = nb.cells[:graded_end(nb)]
+    with KernelSession(path.parent, timeout=timeout) as session:
+        return score_notebook(session.run(nb, reset=False))
 
 
 def report(results: list[CellResult]) -> str:

@@ -31,6 +31,12 @@ def is_test(cell) -> bool:
     return cell.cell_type == "code" and bool(_nbu.is_grade(cell)) and not _nbu.is_solution(cell)
 
 
+def graded_end(nb) -> int:
+    """The index after ``nb``'s last test cell. The cells after it (a closing demo that trains the lab's model,
+    the ``self_check()`` cell) cannot change any score, so the grader and the self-check do not run them."""
+    return 1 + max((i for i, c in enumerate(nb.cells) if is_test(c)), default=len(nb.cells) - 1)
+
+
 def is_setup(cell) -> bool:
     """A code cell of the course's own that is neither an answer nor a test (imports, data, plots)."""
     return cell.cell_type == "code" and not _nbu.is_grade(cell) and not _nbu.is_solution(cell)

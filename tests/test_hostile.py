@@ -31,7 +31,7 @@ import nbformat
 import pytest
 
 from autograder.course import LABS, ROOT, fill_answers, lab_names, solution_answers, source_notebook
-from autograder.notebook import nbg
+from autograder.notebook import graded_end, nbg
 from tests import hostile_cells as H
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
@@ -93,12 +93,13 @@ def edit_cell(nb, gid, source):
 
 
 def notebook(ans=None, *, end="", markdown=""):
-    """The released lab with ``ans`` filled in, a code cell ``end`` added at the end, a markdown cell after the first."""
+    """The released lab with ``ans`` filled in, a code cell ``end`` added as late as the grader runs cells (just
+    before the last test cell: the grader skips the cells after it), a markdown cell after the first."""
     nb = fill_answers(released(), REF if ans is None else ans)
     if markdown:
         nb.cells.insert(1, nbformat.v4.new_markdown_cell(markdown))
     if end:
-        nb.cells.append(nbformat.v4.new_code_cell(end))
+        nb.cells.insert(graded_end(nb) - 1, nbformat.v4.new_code_cell(end))
     return nb
 
 

@@ -204,3 +204,27 @@ def test_real_labs_assemble_from_the_release_with_reference_answers(lab):
         if gid and gid not in answers:
             assert cell.source == released[gid], gid
     assert set(plan.exercise_of.values()) == set(plan.exercises) and set(plan.owner.values()) <= set(answers)
+
+
+def test_cells_after_the_last_test_cell_are_not_run(plan):
+    """A closing demo (lab 12 trains its CNN there) and the self_check() cell cannot change a score: neither
+    the reference nor a student's job runs them, and the graded notebook shows them without outputs."""
+    from autograder.grading.verdicts import apply
+    from autograder.sandbox.protocol import Result
+
+    nb = student(**ANSWERS)
+    nb.cells += [code("raise SystemExit('the demo ran')"), md("## The end"), code("from autograder import self_check; self_check()")]
+    got, authored = plan.assemble(nb)
+    end = plan.graded_end(got)
+    assert end == 1 + [grade_id(c) for c in got.cells].index("ex2_tests_b")
+    job = plan.student_job(got, [], Limits())
+    assert [c["index"] for c in job.cells] == [i for i, c in enumerate(got.cells) if c.cell_type == "code" and i < end]
+    assert not any("the demo ran" in c["source"] for c in job.cells)
+    source = plan.source.copy()
+    source.cells = [*source.cells, code("raise SystemExit('the demo ran')")]
+    plan.source = source
+    assert not any("the demo ran" in c["source"] for c in plan.reference_job(Limits(), seed=1).cells)
+    got.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="stale")]
+    apply(got, Result(cells={c["index"]: {"outputs": [], "execution_count": 1} for c in job.cells}), end)
+    assert got.cells[-1].outputs == [] and got.cells[-1].execution_count is None, "a cell that did not run shows no output"
+    assert all(not any(o.get("ename") for o in c.outputs) for c in got.cells if c.cell_type == "code")

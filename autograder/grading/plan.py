@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 
 from ..course import copy_notebook
-from ..notebook import defined_names, is_readonly, is_setup, is_test, nbg, top_level_names  # noqa: F401 (re-exported)
+from ..notebook import defined_names, graded_end, is_readonly, is_setup, is_test, nbg, top_level_names  # noqa: F401 (re-exported)
 from ..sandbox.policy import protected_names
 from ..sandbox.protocol import Job, Limits
 
@@ -103,10 +103,13 @@ class Plan:
         return sorted({gid for gid in self.exercise_of.values() if gid})
 
     # -- jobs ---------------------------------------------------------------------------------------
+    graded_end = staticmethod(graded_end)  # neither the reference nor a student's job runs the cells after it
+
     def reference_job(self, limits: Limits, seed: int) -> Job:
         cells = []
+        end = self.graded_end(self.source)
         for i, cell in enumerate(self.source.cells):
-            if cell.cell_type != "code":
+            if cell.cell_type != "code" or i >= end:
                 continue
             entry = {"index": i, "source": cell.source}
             if nbg(cell).get("solution"):
@@ -120,7 +123,8 @@ class Plan:
         for i, cell in enumerate(nb.cells):
             if is_test(cell):
                 last_test[self.exercise_of.get(nbg(cell)["grade_id"])] = i
-        cells = {i: {"index": i, "source": c.source, "probes": []} for i, c in enumerate(nb.cells) if c.cell_type == "code"}
+        end = self.graded_end(nb)
+        cells = {i: {"index": i, "source": c.source, "probes": []} for i, c in enumerate(nb.cells) if c.cell_type == "code" and i < end}
         for probe in probes:
             at = last_test.get(self.owner.get(probe["name"]))
             if at is not None:

@@ -92,7 +92,7 @@ class Grader:
                 job = plan.reference_job(self.limits, self._seed())
                 result = zygote.run(job, deadline=self.deadline(len(job.cells)) * 3)
                 nb = nbformat.from_dict(json.loads(json.dumps(plan.source)))
-                apply(nb, result)
+                apply(nb, result, plan.graded_end(nb))
                 lost = [f"{r.grade_id}: {r.message}" for r in score_notebook(nb) if not r.passed]
                 if lost or result.problem:
                     raise ReferenceFailed(f"the reference solution of {self.lab} does not pass its own tests in the sandbox: {lost or result.problem}")
@@ -138,7 +138,7 @@ class Grader:
             probes = self.probes.get(name, [])
             job = plan.student_job(nb, probes, self.limits)
             result = zygote.run(job, deadline=self.deadline(len(job.cells), sum(p.get("time_limit", 10) for p in probes)))
-            apply(nb, result)
+            apply(nb, result, plan.graded_end(nb))
             wrong = probe_failures(plan, probes, self.signatures.get(name, {}), result)
             wrong.update(rule_failures(plan, probes, nb, authored))
             score(nb, plan, wrong, notes)

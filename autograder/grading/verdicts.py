@@ -62,8 +62,9 @@ def _clean_outputs(outs, graded: bool) -> list:
     return kept
 
 
-def apply(nb, result: Result) -> None:
-    """Put the sandbox's outputs into ``nb``; cells that never reported get an error saying why."""
+def apply(nb, result: Result, end: int | None = None) -> None:
+    """Put the sandbox's outputs into ``nb``; cells that never reported get an error saying why. Cells from
+    index ``end`` on were not part of the job (they come after the last test cell): they keep no outputs."""
     problem = result.problem
     if not problem and result.exit not in (0, None):
         code = result.exit
@@ -71,6 +72,9 @@ def apply(nb, result: Result) -> None:
     first_missing = True
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
+            continue
+        if end is not None and i >= end:
+            cell.outputs, cell.execution_count = [], None
             continue
         got = result.cells.get(i)
         if isinstance(got, dict):
