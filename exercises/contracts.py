@@ -447,14 +447,18 @@ def device_mutants(lab: str):
                      f"def {c.name}(*args, **kwargs):\n"
                      f"    return _returns_on_cpu(_{c.name}_reference(*args, **kwargs))\n")
         name = f"{c.name}_returns_cpu_tensor" if shared else "returns_cpu_tensor"
-        out.append(Mutant(c.answer, name, source=source + _CPU_WRAPPER + extra, breaks="device"))
+        out.append(Mutant(c.answer, name, source=source + _CPU_WRAPPER + extra, breaks="device",
+                          mistake="the result comes back on the CPU, not on the device its inputs are on",
+                          hint="keep every step on the inputs' device: no .cpu() or NumPy round trip, and new tensors made with device=x.device"))
     for answer in sorted({c.answer for c in every if c.takes_tensors and "device" in c.rules and c.answer in cells
                           and not c.device_free}
                          if FORGETS_DEVICE else ()):
         body = cells[answer].source.split("### BEGIN SOLUTION")[-1]
         found = tuple(dict.fromkeys(m.group(0) for m in _DEVICE_ARG.finditer(body)))
         if found:  # every `device=...` the reference passes, dropped: new tensors land on the CPU
-            out.append(Mutant(answer, "forgets_device", replace=tuple((f, "") for f in found), breaks="device"))
+            out.append(Mutant(answer, "forgets_device", replace=tuple((f, "") for f in found), breaks="device",
+                              mistake="new tensors are created on the CPU while the inputs may be on a GPU",
+                              hint="pass device=x.device (or use torch.zeros_like / new_zeros) whenever you create a tensor"))
     return out
 
 

@@ -393,3 +393,49 @@ def test_formgrader_loads(page, lab_server):
     assert page.locator("text=Loading, please wait").count() == 0
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "formgrader.png"))
+
+
+@pytest.mark.sandbox
+def test_student_feedback_page_reads_well(browser, tmp_path):
+    """A graded student's feedback page, opened in Chromium: the outcome, the test's message and the named
+    misconception are on screen in the "Where points were lost" table; no hidden test code appears anywhere;
+    the page runs no script."""
+    from autograder.course import fill_answers, solution_answers
+    from exercises import mutants as M
+    from tests.test_feedback_hidden import hidden_code_shown
+
+    lab = LAB.parent.name
+    wrong = next(m for m in M.load(lab) if m.id == f"{EXERCISE}-wrong_axis")
+    answers = {**solution_answers(lab), EXERCISE: M.answer_source(lab, wrong).replace(
+        "def row_normalize(X):\n", "def row_normalize(X):\n    print('called with', tuple(X.shape))\n", 1)}
+    folder = tmp_path / "subs" / "pat" / lab
+    folder.mkdir(parents=True)
+    nbformat.write(fill_answers(nbformat.read(LAB, as_version=4), answers), folder / LAB.name)
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(tmp_path / "subs"), "--out", str(tmp_path / "out")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    feedback = tmp_path / "out" / "feedback" / "pat" / lab / LAB.name.replace(".ipynb", ".html")
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        page.goto(feedback.as_uri())
+        table = page.locator("#lost-points")
+        table.wait_for(timeout=30_000)
+        assert table.is_visible()
+        row = table.locator("tr", has_text=f"{EXERCISE}_tests")
+        text = row.inner_text()
+        assert "FAIL" in text and "0/" in text, f"the outcome should be on screen: {text!r}"
+        assert "the grader's own check of row_normalize failed" in text or "row_normalize" in text, text
+        assert "this matches a known mistake: " + wrong.mistake in text, f"the misconception should be named: {text!r}"
+        assert wrong.hint in text
+        box = row.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 10, f"the row is squeezed: {box}"
+        assert not hidden_code_shown(page.content(), lab), "no hidden test code on the page"
+        assert page.evaluate("document.scripts.length") == 0, "the page runs no script"
+        assert not errors, errors
+        SHOTS.mkdir(exist_ok=True)
+        table.screenshot(path=str(SHOTS / "feedback_lost_points.png"))
+    finally:
+        context.close()

@@ -16,6 +16,8 @@ from autograder.notebook import nbg
 from exercises import mutants as M
 from tests.cheats import CHEATS
 from tests.conftest import WITH_SIMGPU
+from tests.misconception_audit import load_catalogue, same, self_naming
+from tests.test_feedback_hidden import hidden_code_shown
 
 
 # the released labs of 2026-12-01 filled with the reference answers, setup cells as they were then: what a
@@ -157,6 +159,25 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     assert totals["cy_broken_json"][0] == 0 and "not valid notebook JSON" in totals["cy_broken_json"][2].pop()
     assert totals["dee_wrong_name"][0] == 0 and f"missing notebook {lab}.ipynb (found: Untitled.ipynb)" in totals["dee_wrong_name"][2].pop()
     assert totals["eve_mutants"][0] < maximum, "wrong answers must lose points"
+    # the feedback names the misconception an answer behaves like (autograder/grading/misconceptions.py)
+    cat, plan = load_catalogue(out, lab)
+    right, total = self_naming(cat)
+    assert total and right >= 0.9 * total, f"{lab}: only {right} of {total} known mistakes are named as themselves"
+    state = out / ".nbgrader" / "grader"
+    named = {s: (json.loads((state / f"{s}.json").read_text())["notebooks"][f"{lab}.ipynb"].get("mistakes") or {})
+             for s in ("ada_solution", "eve_mutants")}
+    assert named["ada_solution"] == {}, "a correct answer is never told it matches a mistake"
+    first = {}
+    for m in M.load(lab):
+        first.setdefault(m.answer, m.id)
+    for gid, mid in first.items():
+        if any(k.id == mid for k in cat.candidates(gid)):
+            assert gid in named["eve_mutants"], f"{lab}: eve's {mid} lost points but its mistake was not named"
+    for gid, said in named["eve_mutants"].items():
+        assert said == first[gid] or same(cat, first[gid], said), f"{lab}: eve wrote {first[gid]}, the feedback named {said}"
+        known = next(k for k in cat.candidates(gid) if k.id == said)
+        lost = [r for r in rows if r["student"] == "eve_mutants" and plan.exercise_of.get(r["grade_id"]) == gid and r["reason"]]
+        assert lost and all(r["reason"].endswith(known.says()) for r in lost), f"{lab}: {gid}: {[r['reason'] for r in lost]}"
     for kind in CHEATS:
         assert totals[f"mal_{kind}_blank"][0] == 0, f"the {kind} cheat cell earned {totals[f'mal_{kind}_blank'][0]} points on an unanswered lab"
         assert totals[f"mal_{kind}_mutants"][0] <= totals["eve_mutants"][0], (
@@ -164,6 +185,9 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     for student in totals:
         pages = list((out / "feedback" / student / lab).glob("*.html"))
         assert pages, f"no feedback for {student}"
+        for page in pages:  # outcomes and messages, never the hidden tests' code
+            shown = hidden_code_shown(page.read_text(encoding="utf-8"), lab)
+            assert not shown, f"{student}'s feedback shows hidden test code: {shown[:2]}"
     assert "could not be graded" in next((out / "feedback" / "cy_broken_json" / lab).glob("*.html")).read_text()
     assert before == {p: p.read_bytes() for p in subs.rglob("*.ipynb")}, "grading must never modify submissions"
 

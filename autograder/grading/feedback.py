@@ -81,9 +81,14 @@ def publish(results: list[StudentResult], lab: str, made: Path, dest: Path, fres
 
 
 def reason_table(r: StudentResult) -> str:
+    from .misconceptions import SAYS
+
+    lead = SAYS.split("{")[0]  # " — this matches a known mistake: "
+
     def row(x):
         score, points, why = float(x["score"] or 0), float(x["max_score"]), x["reason"]
-        return status(score, points, why), x["grade_id"], score, points, why
+        shown = why.replace(lead, "\n\N{RIGHTWARDS ARROW} " + lead.lstrip(" —"), 1)  # the misconception on a line of its own
+        return status(score, points, why), x["grade_id"], score, points, shown
 
     return score_table((row(x) for x in r.rows), heading="why points were lost")
 

@@ -16,8 +16,9 @@ from .plan import Plan, nbg
 class CourseFolder:
     """The scratch nbgrader course of one grading run (state in ``work``)."""
 
-    def __init__(self, lab: str, work: Path, *, timeout: int, log_level: str = "WARNING"):
+    def __init__(self, lab: str, work: Path, *, timeout: int, log_level: str = "WARNING", reveal_hidden_tests: bool = False):
         self.lab, self.work, self.timeout, self.log_level = lab, Path(work), timeout, log_level
+        self.reveal_hidden_tests = reveal_hidden_tests
         self.state = self.work / "grader"
 
     def prepare(self) -> None:
@@ -41,6 +42,7 @@ class CourseFolder:
         cfg.Application.log_level = self.log_level
         cfg.Execute.timeout = self.timeout
         cfg.ReplayExecute.runs_dir = str(self.state / "runs")
+        cfg.HideHiddenTests.reveal = self.reveal_hidden_tests  # students' pages show hidden tests' code only if asked
         cfg.Autograde.autograde_preprocessors = ["autograder.grading.replay.ReplayExecute", "nbgrader.preprocessors.IgnorePattern",
                                                  "nbconvert.preprocessors.ClearMetadataPreprocessor", "nbgrader.preprocessors.LimitOutput",
                                                  "nbgrader.preprocessors.SaveAutoGrades", "nbgrader.preprocessors.AssignLatePenalties",

@@ -98,6 +98,17 @@ class Plan:
         banned = self.not_allowed.get(self.owner.get(probe.get("name"), ""))
         return {"not_allowed": banned} if banned else {}
 
+    def names_of(self, gid: str) -> set[str]:
+        """The functions and classes answer cell ``gid`` defines."""
+        return {name for name, owner in self.owner.items() if owner == gid}
+
+    def reference_answers(self) -> dict[str, str]:
+        """answer grade_id -> the reference answer, as a student would type it (solution markers removed)."""
+        from ..course import strip_solution_markers
+
+        return {nbg(c)["grade_id"]: strip_solution_markers(c.source) for c in self.source.cells
+                if c.cell_type == "code" and nbg(c).get("solution")}
+
     @property
     def exercises(self) -> list[str]:
         return sorted({gid for gid in self.exercise_of.values() if gid})

@@ -6,7 +6,9 @@ For every run and every submission:
 1. **Reference** (once per run, :meth:`Grader.reference`): the lab's source notebook, hidden tests included,
    runs in a sandbox process of its own that is stopped afterwards and never forks a student. It records the
    calls its tests make, redraws their inputs for this run and takes the reference's behaviour signatures.
-   Signatures stay here; students' sandboxes get the inputs only.
+   Signatures stay here; students' sandboxes get the inputs only. The lab's known wrong answers then run on
+   the same inputs in that sandbox too (:mod:`autograder.grading.misconceptions`), so that feedback can name
+   the mistake an answer that lost points behaves like.
 2. **Inputs** (:mod:`autograder.grading.inputs`): student folders must have plain names (and be on the
    roster, if one is given); notebooks are read once, as regular files (no symlinks), under a size limit.
 3. **Plan** (:mod:`autograder.grading.plan`): the student's answer and added cells plus every test cell as
@@ -41,10 +43,11 @@ from . import feedback as fb
 from .feedback import StudentResult
 from .gradebook import CourseFolder
 from .inputs import check_submission, digest_files, list_students, read_roster
+from .misconceptions import Catalogue, catalogue_cells, known_mistakes
 from .verdicts import apply, cell_reasons, notes_of, probe_failures, rule_failures, score
 
 CSV_COLUMNS = ["student", "assignment", "grade_id", "score", "max_score", "reason"]
-STATE_VERSION = 3  # 3: length-framed submission digests
+STATE_VERSION = 4  # 3: length-framed submission digests; 4: the known mistakes an answer matches
 
 
 class ReferenceFailed(RuntimeError):
@@ -54,8 +57,12 @@ class ReferenceFailed(RuntimeError):
 class Grader:
     def __init__(self, lab: str, out: Path, *, timeout: int = 300, workers: int | None = None, isolate: bool = True,
                  memory: int = 4 * 2**30, resume: bool = True, log_level: str = "WARNING", progress=print,
-                 roster: Path | None = None, scheduler: str | None = None):
+                 roster: Path | None = None, scheduler: str | None = None, reveal_hidden_tests: bool = False,
+                 name_mistakes: bool = True):
         self.lab, self.out, self.timeout, self.isolate = lab, Path(out).resolve(), timeout, isolate
+        self.reveal_hidden_tests = bool(reveal_hidden_tests)
+        self.known = known_mistakes(lab) if name_mistakes else []
+        self.catalogues: dict[str, Catalogue] = {}
         self.scheduler = scheduler
         self.roster = read_roster(roster) if roster else []
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -64,7 +71,7 @@ class Grader:
         self.state = self.work / "grader"
         if not resume and self.work.exists():
             shutil.rmtree(self.work)
-        self.course = CourseFolder(lab, self.work, timeout=timeout, log_level=log_level)
+        self.course = CourseFolder(lab, self.work, timeout=timeout, log_level=log_level, reveal_hidden_tests=self.reveal_hidden_tests)
         self.limits = Limits(cell_timeout=float(timeout), memory=memory, cpu=timeout * 4 + 60)
         self.uid_base = None
 
@@ -84,6 +91,8 @@ class Grader:
         if path.is_file():
             saved = json.loads(path.read_text())
             self.probes, self.signatures = saved["probes"], {nb: {int(k): v for k, v in s.items()} for nb, s in saved["signatures"].items()}
+            mutants = {nb: {m: {int(k): v for k, v in s.items()} for m, s in per.items()} for nb, per in saved.get("mutants", {}).items()}
+            self._catalogues(mutants)
             return
         self.probes, self.signatures = {}, {}
         zygote = Zygote("reference", isolate=self.isolate, log=self.state / "logs" / "reference.log", uid=self.uid_base + 4095, limits=self.limits)
@@ -101,10 +110,43 @@ class Grader:
                     probes.append({**probe, "id": k, **plan.probe_rules(probe)})
                     signatures[k] = signature
                 self.probes[name], self.signatures[name] = probes, signatures
+            mutants = {name: self._run_mutants(zygote, plan, self.probes[name]) for name, plan in self.course.plans.items()}
         finally:
             zygote.stop()
-        path.write_text(json.dumps({"probes": self.probes, "signatures": {nb: {str(k): v for k, v in s.items()} for nb, s in self.signatures.items()}}))
+        path.write_text(json.dumps({"probes": self.probes, "signatures": {nb: {str(k): v for k, v in s.items()} for nb, s in self.signatures.items()},
+                                    "mutants": {nb: {m: {str(k): v for k, v in s.items()} for m, s in per.items()} for nb, per in mutants.items()}}))
+        self._catalogues(mutants)
         self.progress(self.probe_coverage())
+
+    def _run_mutants(self, zygote, plan, probes: list[dict]) -> dict[str, dict[int, dict]]:
+        """Every known wrong answer's signatures on this run's probes, taken in the reference's sandbox."""
+        from ..course import fill_answers
+        from ..sandbox.protocol import Job, Limits
+
+        known = [k for k in self.known if k.answer in plan.exercises]
+        if not known or not probes:
+            return {}
+        nb, _ = plan.assemble(fill_answers(plan.release, plan.reference_answers()))
+        cells, ids = catalogue_cells(plan, nb, probes, known)
+        limits = Limits(**{**self.limits.__dict__, "output": 1024 * 2**20, "cpu": self.limits.cpu * 4})
+        probe_time = sum(p.get("time_limit", 10) for c in cells for p in c["probes"])
+        result = zygote.run(Job(cells=cells, limits=limits), deadline=self.deadline(len(cells)) * 3 + probe_time)
+        if result.problem:
+            self.progress(f"{self.lab}: the known mistakes could not all be run ({result.problem[:200]}); feedback names fewer of them")
+        out: dict[str, dict[int, dict]] = {}
+        for n, (mutant, probe) in ids.items():
+            if n in result.probes:
+                out.setdefault(mutant, {})[probe] = result.probes[n]
+        return out
+
+    def _catalogues(self, mutants: dict[str, dict[str, dict[int, dict]]]) -> None:
+        self.catalogues = {name: Catalogue([k for k in self.known if k.answer in plan.exercises], self.probes.get(name, []),
+                                           self.signatures.get(name, {}), mutants.get(name, {}), plan.owner)
+                           for name, plan in self.course.plans.items()}
+
+    @property
+    def known_by_id(self) -> dict:
+        return {k.id: k for k in self.known}
 
     def probe_coverage(self) -> str:
         """One line for the instructor: which graded exercises the grader's own probes cover."""
@@ -140,12 +182,20 @@ class Grader:
             result = zygote.run(job, deadline=self.deadline(len(job.cells), sum(p.get("time_limit", 10) for p in probes)))
             apply(nb, result, plan.graded_end(nb))
             wrong = probe_failures(plan, probes, self.signatures.get(name, {}), result)
+            mistakes = {}
+            if name in self.catalogues:
+                for gid in wrong:
+                    known = self.catalogues[name].name(gid, result.probes)
+                    if known is not None:
+                        mistakes[gid] = known.id
             wrong.update(rule_failures(plan, probes, nb, authored))
+            for gid, mid in mistakes.items():
+                wrong[gid] += self.known_by_id[mid].says()
             score(nb, plan, wrong, notes)
             run_dir = self.state / "runs" / student
             run_dir.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, run_dir / name)
-            record["notebooks"][name] = {"problem": result.problem}
+            record["notebooks"][name] = {"problem": result.problem, "mistakes": mistakes}
         return record
 
     # -- rows ----------------------------------------------------------------------------------------
@@ -158,10 +208,14 @@ class Grader:
             why = cell_reasons(executed) if executed is not None else {}
             if executed is not None:
                 result.notes += notes_of(executed)
+            mistakes = (record.get("notebooks", {}).get(nb) or {}).get("mistakes") or {}
             for gid, points in self.course.graded_cells(nb):
                 got = 0.0 if result.reason else scores.get((nb, gid))
                 lost = got is not None and got < points
                 reason = result.reason or (why.get(gid, "partial credit") if lost else "")
+                known = self.known_by_id.get(mistakes.get(self.course.plans[nb].exercise_of.get(gid, ""), ""))
+                if lost and known is not None and not result.reason and known.says() not in reason:
+                    reason += known.says()
                 result.rows.append({"student": student, "assignment": self.lab, "grade_id": gid,
                                     "score": "" if got is None else f"{got:g}", "max_score": f"{points:g}", "reason": reason})
         return result
@@ -269,6 +323,11 @@ class Grader:
         _write_csv(self.out / "grades.csv", results)
         dest = self.out / "feedback"
         fresh = set(todo)
+        shown = self.state / "feedback.json"  # the pages' setting: all are redone when the instructor changes it
+        setting = {"reveal_hidden_tests": self.reveal_hidden_tests}
+        if not shown.is_file() or json.loads(shown.read_text()) != setting:
+            fresh = {r.student for r in results}
+        _write_json(shown, setting)
         pages = [r.student for r in results if not r.reason and (r.student in fresh or not (dest / r.student / self.lab).is_dir())]
         fb.generate(self.course.api, self.lab, pages, self.workers)
         fb.publish(results, self.lab, self.work / "feedback", dest, fresh)

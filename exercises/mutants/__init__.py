@@ -5,9 +5,15 @@ replaces one answer cell of the lab's nbgrader source — either the whole cell 
 text substitutions in the reference answer (``replace=[(old, new), ...]``, each ``old`` must occur). The
 graded notebook must then lose the points of exactly the test cells in ``fails`` (default: the answer's
 ``<grade_id>_tests``) and keep every other point.
+
+Each module also has ``MISTAKES``: what a student's feedback says when their answer behaves like a mutant,
+``{key: (mistake, hint)}``. The key is the mutant's name, or its id (``answer-name``) where one name is used
+by exercises that need different words. ``mistake`` completes "this matches a known mistake: ..." (a clause,
+lower case, no full stop); ``hint`` says what to do instead (shown in parentheses after it, no full stop).
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass, field
 
@@ -25,6 +31,8 @@ class Mutant:
     source: str | None = None
     fails: tuple = field(default=())
     breaks: str = ""  # the contract rule this mutant breaks ("device", "no_mutation", "forbids:torch.softmax"...)
+    mistake: str = ""  # the misconception, for feedback (from the lab's MISTAKES)
+    hint: str = ""  # what to do instead
 
     @property
     def expected_failures(self) -> set[str]:
@@ -73,7 +81,10 @@ def load(lab: str) -> list[Mutant]:
         module = importlib.import_module(f"exercises.mutants.{lab}")
     except ModuleNotFoundError:
         return []
-    return list(module.MUTANTS) + device_mutants(lab)
+    said = getattr(module, "MISTAKES", {})
+    written = [dataclasses.replace(m, mistake=said[key][0], hint=said[key][1]) if key else m
+               for m in module.MUTANTS for key in [next((k for k in (m.id, m.name) if k in said), None)]]
+    return written + device_mutants(lab)
 
 
 def apply(nb, mutant: Mutant):

@@ -183,3 +183,194 @@ CONTRACTS = [
              why_not="least squares needs at least D + 1 rows: with a batch of one the system is underdetermined "
                      "(and lstsq on CUDA solves only tall systems)"),
 ]
+
+# What the feedback says when an answer behaves like a mutant: (the mistake, what to do instead).
+MISTAKES = {
+    # ex01 predict
+    "forgot_bias": (
+        "the bias b is never added, so every prediction is off by b",
+        "add the bias after the product: X @ W + b; it broadcasts over the rows"),
+    "elementwise_not_matmul": (
+        "`X * W.T` multiplies element by element and gives (N, D) products instead of the (N, K) sums over the features",
+        "use matrix multiplication, `@`: (N, D) @ (D, K) gives (N, K)"),
+    "squeezed_to_N": (
+        "`.squeeze(1)` turns the (N, 1) predictions into shape (N,), but y_hat must keep its (N, K) shape",
+        "return X @ W + b as it is, without squeezing"),
+    "subtracts_bias": (
+        "the bias is subtracted instead of added",
+        "add it: X @ W + b"),
+    "sums_features_flat": (
+        "`(X * W.T).sum(dim=1)` gives one number per example, shape (N,), and is right only for K = 1",
+        "a matrix product does the sum over the features for every output at once: X @ W, shape (N, K)"),
+    "W_transposed": (
+        "the weights W already have shape (D, K), so `X @ W.T` only works when D == K, and then gives the wrong numbers",
+        "no transpose: X @ W (nn.Linear stores its weight as (K, D), but this W is (D, K))"),
+    "casts_to_float32": (
+        "`.float()` turns float64 predictions into float32, but y_hat must keep the dtype of X",
+        "drop the cast: X @ W + b already has the inputs' dtype"),
+    # ex02 mse
+    "ex02_mse-sum_not_mean": (
+        "`.sum()` adds the squared errors up, so the cost grows with the number of entries instead of being their mean",
+        "average over every entry with .mean()"),
+    "mean_over_dim0": (
+        "`.mean(dim=0)` averages down the rows only and returns one value per column, shape (D,), instead of a 0-dim tensor",
+        "call .mean() with no dim: it averages over every entry"),
+    "not_squared": (
+        "the differences are averaged without squaring them, so errors above and below the target cancel out",
+        "square each difference before averaging: (y_hat - y) ** 2"),
+    "absolute_error": (
+        "this is the mean absolute error, |y_hat - y|, not the mean squared error",
+        "square the differences instead of taking .abs()"),
+    "root_mse": (
+        "the square root turns the MSE into the root mean squared error",
+        "return the mean of the squared differences, without .sqrt()"),
+    "detached_item": (
+        "`.item()` returns a Python float, cut off from autograd, so training cannot call .backward() on it",
+        "return the 0-dim tensor that .mean() gives"),
+    "rebuilt_tensor_detached": (
+        "`torch.tensor(... .item())` builds a new tensor with no autograd history, so .backward() cannot reach y_hat",
+        "return ((y_hat - y) ** 2).mean() itself, with no .item() and no torch.tensor(...)"),
+    "no_shape_check": (
+        "mismatched shapes are not refused: (N, 1) minus (N,) broadcasts silently to an (N, N) table and gives a wrong cost",
+        "first compare y_hat.shape with y.shape, and raise ValueError when they differ"),
+    "shape_check_wrong_error": (
+        "mismatched shapes raise RuntimeError, but the instructions ask for ValueError",
+        "raise ValueError(...) when y_hat.shape != y.shape"),
+    "square_of_mean": (
+        "this squares the mean difference instead of averaging the squared differences, so errors of opposite sign cancel",
+        "square first, then average: ((y_hat - y) ** 2).mean()"),
+    "ex02_mse-returns_float32": (
+        "`.float()` turns a float64 cost into float32, but the cost must keep the dtype of y_hat and y",
+        "drop the cast: the mean already has the inputs' dtype"),
+    # ex03 mse_gradients
+    "wrong_sign": (
+        "the residual is target minus prediction, y - X @ W - b, so both gradients point the wrong way",
+        "use prediction minus target: r = X @ W + b - y"),
+    "missing_factor_2": (
+        "the factor 2 from the derivative of r ** 2 is missing, so both gradients are half as large",
+        "multiply both gradients by 2: 2 / N * X.T @ r and 2 / N * r.sum(dim=0)"),
+    "ex03_mse_gradients-sum_not_mean": (
+        "the sums over the examples are never divided by N, so both gradients are N times too large",
+        "divide both by N = X.shape[0], as the mean in the cost does"),
+    "forgot_bias_in_residual": (
+        "the residual leaves out b (X @ W - y), so both gradients are computed as if b were 0",
+        "include the bias: r = X @ W + b - y"),
+    "db_not_reduced": (
+        "db is the whole (N, 1) residual column, scaled, instead of its sum over the examples; db must have the shape of b, (1,)",
+        "sum the residual over the examples: r.sum(dim=0), times 2 / N"),
+    "db_0dim": (
+        "`r.sum()` gives a 0-dim tensor, but db must have the shape of b, (1,)",
+        "sum over the examples only: r.sum(dim=0) keeps the shape (1,)"),
+    "dW_without_X": (
+        "dW is built from the residual sum alone, like db, without X: the chain rule brings in each example's x_i",
+        "dW = 2 * X.T @ r / N, of shape (D, 1)"),
+    "divides_by_D": (
+        "the count N is read from X.shape[1], the number of features D, so the gradients are divided by D instead of N",
+        "the number of examples is N = X.shape[0]"),
+    "uses_autograd": (
+        "the gradients come from torch.autograd.grad, which the exercise rules out; under torch.no_grad() there is no graph to use",
+        "write the formulas yourself from r = X @ W + b - y: dW from X.T @ r, db from r.sum(dim=0), both times 2 / N"),
+    "dW_transposed": (
+        "`residual.T @ X` has shape (1, D), the transpose of the (D, 1) shape of W",
+        "put X.T first: 2 * X.T @ r / N has shape (D, 1)"),
+    # ex04 gd_step
+    "in_place": (
+        "`W -= ...` and `b -= ...` work in place, so the caller's W and b are changed",
+        "return new tensors: W_new = W - lr * dW, and the same for b"),
+    "ascent": (
+        "the step adds lr times the gradient, so it goes uphill and the cost grows",
+        "step against the gradient: W - lr * dW and b - lr * db"),
+    "ex04_gd_step-ignores_lr": (
+        "the learning rate is left out, so every step is the full gradient, as if lr were 1",
+        "scale each gradient by lr: W - lr * dW and b - lr * db"),
+    "swapped_outputs": (
+        "the pair comes back as (b_new, W_new), the wrong order",
+        "return (W_new, b_new)"),
+    "bias_not_updated": (
+        "b is returned unchanged (a copy), so the bias never moves",
+        "update it like W: b_new = b - lr * db"),
+    "ex04_gd_step-returns_float32": (
+        "`.float()` turns float64 parameters into float32, but W_new and b_new must keep the dtype of W and b",
+        "drop the cast: W - lr * dW already has the dtype of W"),
+    # ex05 fit_autograd
+    "ex05_fit_autograd-forgot_zero_grad": (
+        "the gradients are never zeroed and .backward() adds to .grad, so every step uses the sum of all gradients so far",
+        "after each update, call W.grad.zero_() and b.grad.zero_()"),
+    "update_outside_no_grad": (
+        "`W -= lr * W.grad` outside torch.no_grad() changes a leaf that requires grad in place, and PyTorch raises an error",
+        "do the two updates inside `with torch.no_grad():`"),
+    "rebinds_W": (
+        "`W = W - lr * W.grad` makes a new tensor with no .grad: W is no longer the leaf that autograd fills",
+        "update the leaf in place, inside torch.no_grad(): W -= lr * W.grad"),
+    "sum_loss": (
+        "the loss sums the squared errors instead of averaging them, so the losses and the steps are N times too large",
+        "use the mean of the squared errors, .mean()"),
+    "bias_not_trained": (
+        "b is never updated, so the bias stays at 0",
+        "update b as well, inside torch.no_grad(): b -= lr * b.grad"),
+    "random_init": (
+        "the weights W start from random numbers instead of zeros, so the run does not start where the instructions say",
+        "start from torch.zeros(D, 1, dtype=X.dtype, device=X.device, requires_grad=True)"),
+    "gradient_ascent": (
+        "the updates add lr times the gradient, so the parameters go uphill and the loss grows",
+        "step against the gradient: W -= lr * W.grad and b -= lr * b.grad"),
+    "loss_tensors_not_floats": (
+        "`loss.detach()` puts 0-dim tensors into losses, not Python floats",
+        "append loss.item()"),
+    "one_epoch_short": (
+        "`range(epochs - 1)` runs one step fewer than asked, so losses has epochs - 1 entries",
+        "loop over range(epochs)"),
+    "returns_clones": (
+        "`W.clone()` still requires grad and stays attached to the graph; the returned parameters must be detached",
+        "return W.detach() and b.detach()"),
+    "ex05_fit_autograd-ignores_lr": (
+        "the step size is fixed at 0.1 instead of the lr passed in",
+        "use lr in both updates: W -= lr * W.grad"),
+    "ignores_X_dtype": (
+        "the parameters W and b are created in the default float32, so with a float64 X the product X @ W fails on mixed dtypes",
+        "create them with dtype=X.dtype as well as device=X.device"),
+    # ex06 fit_torch
+    "ex06_fit_torch-forgot_zero_grad": (
+        "optimizer.zero_grad() is never called, so the gradients of all the epochs add up and the steps keep growing",
+        "call optimizer.zero_grad() at the start of every epoch, before loss.backward()"),
+    "forgot_step": (
+        "optimizer.step() is never called, so the parameters never change and the loss stays flat",
+        "call optimizer.step() after loss.backward() in every epoch"),
+    "l1_loss": (
+        "nn.L1Loss is the mean absolute error, not the mean squared error",
+        "use loss_fn = nn.MSELoss()"),
+    "ex06_fit_torch-ignores_lr": (
+        "the optimizer gets lr=0.01 instead of the lr passed in",
+        "pass it on: torch.optim.SGD(model.parameters(), lr=lr)"),
+    "squeezed_prediction": (
+        "`model(X).squeeze(1)` is (N,) while y is (N, 1): nn.MSELoss broadcasts to (N, N), warns on stderr, learns only the mean",
+        "keep both (N, 1): loss_fn(model(X), y)"),
+    "adam_not_sgd": (
+        "torch.optim.Adam takes different steps from the plain gradient descent the exercise asks for",
+        "use torch.optim.SGD(model.parameters(), lr=lr)"),
+    "returns_tensor_losses": (
+        "the loss tensors themselves go into losses, still attached to their graphs, instead of Python floats",
+        "append loss.item()"),
+    "ignores_device": (
+        "the data X, y and the model are never moved to device, so the training does not run there",
+        "move X and y with .to(device), and build the model as nn.Linear(D, 1).to(device)"),
+    # ex07 least_squares
+    "no_column_of_ones": (
+        "lstsq is solved on X alone and b is fixed at 0, so the fitted line is forced through the origin",
+        "append a column of ones after the features, torch.cat([X, ones], dim=1), so that the bias is the last coefficient"),
+    "ones_first_wrong_split": (
+        "the ones are the first column of A, but theta is split as if they were last: W gets the bias and b the last weight",
+        "append the ones after the features, torch.cat([X, ones], dim=1), so that the last row of theta is b"),
+    "b_shape_1x1": (
+        "`theta[-1:]` keeps a (1, 1) slice, but b must have shape (1,)",
+        "index the last row with theta[-1], which has shape (1,)"),
+    "b_as_mean_of_y": (
+        "the weights are fitted without a column of ones and b is set to the mean of y: right only when every column of X has mean 0",
+        "fit W and b together: lstsq on A = [X 1], then split theta into its first D rows and its last row"),
+    "float64_result": (
+        "the results W and b are converted to float64, but they must keep the dtype of X",
+        "return the slices of theta as they are: with A built in X's dtype they already have it"),
+    "W_as_row": (
+        "`theta[:-1].T` gives W the shape (1, D) instead of (D, 1)",
+        "theta[:-1] already has shape (D, 1): no transpose"),
+}

@@ -200,3 +200,149 @@ CONTRACTS = [
              returns=Str(), batch=None, diverse=None,
              why_not="costs is one run's history, one value per step: no batch, one axis"),
 ]
+
+# What the feedback says when an answer behaves like a mutant: (the mistake, what to do instead).
+MISTAKES = {
+    # ex01 cost
+    "ex01_cost-sum_not_mean": (
+        "`.sum()` adds the squared errors up, so the cost grows with N instead of being their mean",
+        "average with .mean(): on the toy data cost(0) is 14/3, not 14"),
+    "no_square": (
+        "the residuals are averaged without squaring them, so misses above and below the line cancel out",
+        "square each residual W x_i - y_i before taking the mean"),
+    "absolute_error": (
+        "this is the mean absolute error, |W x - y|, not the mean squared error",
+        "square the residuals instead of taking .abs()"),
+    "root_mse": (
+        "the square root turns the cost into the root mean squared error, not the mean of the squared errors",
+        "return the mean of the squared residuals, without .sqrt()"),
+    "detached_item": (
+        "`torch.tensor(... .item())` builds a new tensor with no autograd history, so the cost no longer requires grad when W does",
+        "return the tensor expression itself, with no .item(), float(...) or torch.tensor(...) around it"),
+    "ex01_cost-in_place_residual": (
+        "`y -= W * x` works in place, so the caller's targets y are overwritten with the residuals",
+        "compute the residual as a new tensor, W * x - y, and leave y as it is"),
+    # ex02 cost_gradient
+    "ex02_cost_gradient-wrong_sign": (
+        "the residual is target minus prediction, y - W x, so the slope comes out with the wrong sign",
+        "use prediction minus target, W * x - y: at W = 0 on the toy data the slope is -28/3"),
+    "missing_factor_2": (
+        "the factor 2 from the outer derivative of the square is missing, so the slope is half as steep",
+        "multiply by 2: the derivative of r ** 2 is 2 r times the derivative of r"),
+    "ex02_cost_gradient-sum_not_mean": (
+        "`.sum()` adds the terms up instead of averaging them, so the slope is N times too large",
+        "the derivative of a mean is a mean: use .mean()"),
+    "forgot_x": (
+        "the inner derivative x_i is missing: this averages the residuals instead of residual times x",
+        "multiply each residual W x_i - y_i by its x_i (the derivative of W x_i with respect to W) before the mean"),
+    "x_squared_twice": (
+        "each residual is multiplied by x twice, (W x - y) x^2, but the chain rule brings in x_i only once",
+        "multiply the residual by x once: the derivative of W x_i with respect to W is x_i"),
+    "ex02_cost_gradient-uses_autograd": (
+        "the slope comes from torch.autograd.grad, which this exercise rules out; under torch.no_grad() there is no graph to use",
+        "write the derivative yourself from the formula: 2 times the mean of (W x_i - y_i) x_i"),
+    "ex02_cost_gradient-in_place_residual": (
+        "`y -= W * x` works in place, so the caller's targets y are overwritten",
+        "compute the residual as a new tensor, W * x - y, and leave y as it is"),
+    # ex03 gd_step
+    "ex03_gd_step-wrong_sign": (
+        "the step adds lr times the gradients, so it goes uphill and the cost grows",
+        "step against the gradients: W - lr * dW and b - lr * db"),
+    "sequential_update": (
+        "the gradient for b is computed with the W just updated, not the old one, so b takes the wrong step",
+        "compute the residuals once from the old (W, b), then dW and db, and only then update both"),
+    "forgot_x_in_dW": (
+        "dW is missing the factor x_i: it averages the residuals, which is the gradient of b, not of W",
+        "dW is 2 times the mean of r * x, with r the residuals"),
+    "x_in_db": (
+        "db multiplies the residuals by x, but the inner derivative for b is 1, not x_i",
+        "db is 2 times the mean of the residuals r, without x"),
+    "in_place": (
+        "`W -= ...` and `b -= ...` work in place, so the caller's W and b are changed",
+        "return new tensors: W - lr * dW and b - lr * db"),
+    "ex03_gd_step-uses_autograd": (
+        "the gradients come from torch.autograd.grad, which this exercise rules out; under torch.no_grad() there is no graph to use",
+        "write both derivatives yourself from the residuals r = W * x + b - y: 2 times the mean of r * x, and 2 times the mean of r"),
+    # ex04 run_gd
+    "off_by_one": (
+        "`range(steps - 1)` takes one step fewer than asked, so the history has steps values instead of steps + 1",
+        "loop over range(steps), with W0 as the first entry of the history"),
+    "start_not_recorded": (
+        "the history starts empty, so W0 is missing and there are only steps values (none at all for steps = 0)",
+        "start the list with the starting point: history = [W0]"),
+    "plus_sign": (
+        "each step adds lr * grad_fn(W, x, y), so W climbs uphill, away from the minimum",
+        "step against the derivative: W = W - lr * grad_fn(W, x, y)"),
+    "mutates_W0": (
+        "`W = W0` followed by `W -= ...` changes the caller's W0 in place",
+        "build a new tensor at each step: W = W - lr * grad_fn(W, x, y)"),
+    "aliased_history": (
+        "`W -= ...` updates one tensor in place and the list holds that same tensor each time, so every entry equals the last W",
+        "make a new tensor at each step, W = W - lr * grad_fn(W, x, y), and append that"),
+    "ignores_grad_fn": (
+        "the MSE slope is written out instead of calling grad_fn, so the derivative of any other cost passed in is ignored",
+        "get the derivative from grad_fn(W, x, y), whatever function it is"),
+    "ignores_lr": (
+        "the step size is fixed at 0.1 instead of the lr passed in",
+        "scale the derivative by lr: W - lr * grad_fn(W, x, y)"),
+    # ex05 max_stable_lr
+    "missing_factor_2_in_hessian": (
+        "the Hessian is taken as X^T X / N without the factor 2, so lambda_max is half as large and the limit twice too large",
+        "the second derivative of the MSE is 2 X^T X / N: take the largest eigenvalue of that"),
+    "one_over_lambda": (
+        "this returns 1 / lambda_max, half the limit: gradient descent is stable up to 2 / lambda_max",
+        "return 2 / lambda_max as a float"),
+    "smallest_eigenvalue": (
+        "eigvalsh sorts the eigenvalues in ascending order, so [0] is the smallest, but the limit is set by the largest",
+        "take the last eigenvalue, [-1]"),
+    "ex05_max_stable_lr-sum_not_mean": (
+        "the Hessian is not divided by N, so lambda_max is N times too large and the limit N times too small",
+        "divide by the number of examples: 2 * X.T @ X / X.shape[0]"),
+    "trace_not_eigenvalue": (
+        "the trace is the sum of all the eigenvalues, larger than lambda_max whenever D > 1",
+        "compute the eigenvalues with torch.linalg.eigvalsh and take the largest, [-1]"),
+    "returns_tensor": (
+        "`2 / lam_max` is a 0-dim tensor, not a Python float",
+        "wrap it in float(...) or call .item()"),
+    "divides_by_D": (
+        "the Hessian is divided by X.shape[1], the number of columns D, instead of the number of examples N",
+        "divide by N = X.shape[0]"),
+    "scales_X_in_place": (
+        "`X *= ...` works in place, so the caller's design matrix X is rescaled",
+        "leave X as it is and compute the Hessian as a new tensor, 2 * X.T @ X / N"),
+    # ex06 least_squares
+    "no_bias_column": (
+        "the fit has no column of ones and b is set to 0, so the line is forced through the origin",
+        "stack x with a column of ones, A = [x 1], and solve for W and b together"),
+    "swapped_order": (
+        "the ones are the first column of A, so the answer comes back as [b, W] instead of [W, b]",
+        "put x in the first column and the ones in the second: torch.stack([x, torch.ones_like(x)], dim=1)"),
+    "b_is_mean_y": (
+        "b is set to the mean of y, which is right only when x is centred: the intercept is mean(y) - W mean(x)",
+        "solve for W and b together with A = [x 1], by torch.linalg.lstsq or the normal equations"),
+    "one_d_formula": (
+        "the slope mean(x y) / mean(x^2) is that of a line through the origin; with a bias it is right only for a centred x",
+        "solve the normal equations for [W, b] together, with A = [x 1]"),
+    "centres_in_place": (
+        "`x -= ...` and `y -= ...` work in place, so the caller's x and y are centred",
+        "centre into new tensors, x - x.mean(), or solve with A = [x 1] and no centring at all"),
+    "returns_float64": (
+        "the system is solved in float64, so the answer comes back in float64 instead of the dtype of x",
+        "solve in the dtype of x, or convert the answer back with .to(x.dtype)"),
+    # ex07 classify_run
+    "ignores_nan": (
+        "nan is not checked: every comparison with nan is False, so a run whose cost became nan is not called 'diverged'",
+        "test for non-finite values first: if not torch.isfinite(c).all(), the run diverged"),
+    "oscillating_checked_first": (
+        "the rise test comes first, so a run that ends above its start is called 'oscillating' instead of 'diverged'",
+        "check 'diverged' (a non-finite cost, or the last cost above the first) before 'oscillating'"),
+    "never_oscillating": (
+        "a rise from one step to the next is never detected, so an oscillating run is called 'converged'",
+        "return 'oscillating' when any cost is larger than the one before it: (c[1:] > c[:-1]).any()"),
+    "last_step_decides_divergence": (
+        "divergence compares the last cost with the one before it, not with the first cost",
+        "a run diverged when its last cost is larger than its first: c[-1] > c[0]"),
+    "flat_counts_as_rise": (
+        "`>=` counts two equal costs as a rise, so a flat run is called 'oscillating' instead of 'converged'",
+        "use a strict comparison, c[1:] > c[:-1]: the cost must really go up"),
+}

@@ -189,3 +189,158 @@ CONTRACTS = [
                                                 "epochs": Int(lo=1), "batch_size": Int(lo=1), "lr": Float(lo=0), "generator": Gen()},
              returns=Mod(), rules=("device",), batch="X_train"),
 ]
+
+# What the feedback says when an answer behaves like a mutant: (the mistake, what to do instead).
+MISTAKES = {
+    # ex01 predict
+    "transposed_W": (
+        "the weights W already have shape (D, K), so `X @ W.T` only works when D == K, and then gives the wrong numbers",
+        "no transpose: X @ W (nn.Linear stores its weight as (K, D), but this W is (D, K))"),
+    "missing_bias": (
+        "the bias b is never added, so every output k is off by b[k]",
+        "add the bias after the product: X @ W + b; it broadcasts over the rows"),
+    "bias_as_column": (
+        "`b.reshape(-1, 1)` makes the bias a (K, 1) column, so it lines up with the examples instead of the outputs",
+        "add b as it is, shape (K,): broadcasting adds b[k] to output k of every row"),
+    "elementwise_product": (
+        "`(X * W.T).sum(dim=1, keepdim=True)` computes a single output column: it matches X @ W only when K = 1",
+        "use the matrix product X @ W, which gives all K outputs, shape (N, K)"),
+    "detached": (
+        "`.detach()` cuts the predictions off the autograd graph, so no gradient reaches W or b",
+        "return X @ W + b without .detach()"),
+    "unsqueezes_bias_in_place": (
+        "`b.unsqueeze_(0)` works in place, so the caller's bias b changes shape from (K,) to (1, K)",
+        "no reshaping is needed: X @ W + b broadcasts b over the rows"),
+    # ex02 mse
+    "sum_not_mean": (
+        "`.sum()` adds the squared errors up instead of averaging them over all N * K entries",
+        "use .mean() with no dim"),
+    "sum_over_outputs": (
+        "the squared errors are summed over the K outputs and averaged only over the rows, which gives K times the MSE",
+        "average over every entry: .mean() with no dim divides by N * K"),
+    "mean_per_output": (
+        "`.mean(dim=0)` averages over the rows only and returns K values instead of a 0-dim tensor",
+        "call .mean() with no dim, which averages over every entry"),
+    "absolute_error": (
+        "this is the mean absolute error, |y_hat - y|, not the mean squared error",
+        "square the differences instead of taking .abs()"),
+    "no_shape_check": (
+        "mismatched shapes are not refused: (N, 1) minus (N,) broadcasts silently to (N, N) and gives a wrong cost",
+        "compare y_hat.shape with y.shape first, and raise ValueError with both shapes in the message"),
+    "squeezes_instead_of_raising": (
+        "squeezing both tensors hides a shape mismatch instead of raising ValueError, and shapes like (3, 2) and (2, 3) still fail",
+        "when y_hat.shape != y.shape, raise ValueError with both shapes in the message"),
+    "subtracts_in_place": (
+        "`y_hat -= y` works in place, so the caller's predictions are overwritten with the errors",
+        "compute the difference as a new tensor: y_hat - y"),
+    # ex03 batches
+    "ex03_batches-drops_last_batch": (
+        "the range stops before the last, smaller piece, so when batch_size does not divide N the last examples are never served",
+        "start the batches at range(0, N, batch_size): slicing past the end of perm just stops at the end"),
+    "ex03_batches-no_shuffle": (
+        "`torch.arange(N)` serves the rows in their original order every epoch: nothing is shuffled",
+        "draw the order with torch.randperm(N, generator=generator)"),
+    "sampled_with_replacement": (
+        "`torch.randint` draws the indices with replacement, so some examples come twice in an epoch and others never",
+        "use a permutation, torch.randperm(N, generator=generator), so that every row appears exactly once"),
+    "separate_shuffles_for_X_and_y": (
+        "y is indexed with a second permutation, so the targets no longer belong to their examples",
+        "draw one permutation per epoch and index X and y with the same idx"),
+    "fresh_generator_each_epoch": (
+        "a new generator seeded with 0 is made at each call, so every epoch has the same order and the given generator is unused",
+        "pass the generator you are given to torch.randperm: it moves on after each call"),
+    "global_rng": (
+        "`torch.randperm(N)` without generator= draws from the global random state, so the order does not follow the generator",
+        "pass it: torch.randperm(N, generator=generator)"),
+    "overlapping_batches": (
+        "the batch starts step by batch_size - 1, so consecutive batches share a row and some examples are served twice",
+        "start the batches at range(0, N, batch_size)"),
+    "shuffles_in_place": (
+        "`X[:], y[:] = ...` writes the shuffled rows into the caller's X and y",
+        "shuffle by indexing, X[idx] and y[idx], which makes new tensors and leaves X and y as they are"),
+    "yields_cpu_batches": (
+        "`.cpu()` moves every batch to the CPU, away from the device of X",
+        "yield X[idx], y[idx] as they are, after moving perm to X.device"),
+    # ex04 count_parameters
+    "forgets_biases": (
+        "only the weights n_in * n_out are counted, not the n_out biases of each layer",
+        "add the biases: n_in * n_out + n_out per layer (for [13, 10] that is 140)"),
+    "bias_per_input": (
+        "the biases of each layer are counted by its input size, but there is one bias per output unit",
+        "count n_out biases per layer: n_in * n_out + n_out"),
+    "one_bias_per_layer": (
+        "each layer gets a single bias, but every output unit has its own",
+        "count n_out biases per layer: n_in * n_out + n_out"),
+    "skips_last_layer": (
+        "`zip(sizes[:-2], sizes[1:-1])` leaves out the last layer",
+        "pair every input size with its output size: zip(sizes[:-1], sizes[1:])"),
+    "weights_of_first_layer_only": (
+        "only the weights of the first layer are counted (plus all the biases), and a list with one size raises an error",
+        "add n_in * n_out + n_out over every layer: zip(sizes[:-1], sizes[1:]) gives the pairs, and none for a single size"),
+    "pops_the_sizes": (
+        "`sizes.pop(0)` empties the caller's list while counting",
+        "loop over the pairs without changing the list: zip(sizes[:-1], sizes[1:])"),
+    # ex05 models
+    "sequential_without_relu": (
+        "the nn.Sequential has no nn.ReLU() between the two layers, so the network is one linear map",
+        "put nn.ReLU() between nn.Linear(D, H) and nn.Linear(H, K)"),
+    "sequential_without_bias": (
+        "bias=False removes the biases, so the Sequential has D*H + H*K parameters instead of D*H + H + H*K + K",
+        "keep the default bias=True in both nn.Linear layers"),
+    "module_without_relu": (
+        "`TwoLayerNet.forward` applies the two layers with no torch.relu between them",
+        "apply torch.relu to the output of the first layer before passing it to self.out"),
+    "layers_in_plain_list": (
+        "layers kept in a plain Python list are not registered, so TwoLayerNet has no parameters to train or copy",
+        "assign each nn.Linear to its own attribute of self in __init__ (or hold them in an nn.ModuleList)"),
+    "relu_after_output": (
+        "the ReLU is applied to the output instead of between the layers, so negative outputs become 0 and the layers act as one",
+        "apply torch.relu between the two layers and return the output of self.out as it is"),
+    "module_layer_sizes_swapped": (
+        "self.out is created before the first layer, so the parameters are listed out.weight and out.bias first",
+        "create the D -> H layer first, then self.out: parameters are listed in the order the layers are assigned"),
+    # ex06 standardize
+    "test_statistics_for_test": (
+        "the test part is standardised with its own mean and std, but it must use the statistics of the training part",
+        "compute mu and sigma from X_train only and apply the same two to both parts"),
+    "pooled_statistics": (
+        "the mean and std are taken over the training and test rows together, so the test data leak into the statistics",
+        "compute mu and sigma from X_train alone"),
+    "unbiased_std": (
+        "`X_train.std(dim=0)` divides by N - 1, but the instructions ask for the population std, which divides by N",
+        "pass correction=0: X_train.std(dim=0, correction=0)"),
+    "wrong_axis": (
+        "the mean and std are taken per row (dim=1), but every column (feature) needs its own mean and std",
+        "reduce over the training examples with dim=0: one mean and one std per column"),
+    "no_centering": (
+        "the training mean is never subtracted, so the columns are rescaled but not centred",
+        "subtract mu before dividing by sigma, in both parts"),
+    "in_place": (
+        "`-=` and `/=` work in place, so the caller's X_train and X_test are changed",
+        "build new tensors with `-` and `/`: (X_train - mu) / sigma, and the same for X_test"),
+    # ex07 train_regression
+    "broadcast_loss": (
+        "`model(X_b)` is (B, 1) and y_b is (B,), so their difference broadcasts to (B, B) and the model learns only the mean",
+        "squeeze the predictions to (B,) first: model(X_b).squeeze(1) - y_b"),
+    "no_zero_grad": (
+        "optimizer.zero_grad() is never called, so the gradients of all the steps add up and training diverges",
+        "call optimizer.zero_grad() before loss.backward() at every step"),
+    "no_step": (
+        "optimizer.step() is never called, so the parameters never change",
+        "call optimizer.step() after loss.backward() at every step"),
+    "ex07_train-no_shuffle": (
+        "shuffle=False serves the batches in the same order every epoch, so the run differs from the one the steps describe",
+        "pass shuffle=True and generator=generator to the DataLoader"),
+    "ex07_train-drops_last_batch": (
+        "drop_last=True throws away the last, smaller batch of every epoch",
+        "leave drop_last at its default, False, so that every example is used"),
+    "one_epoch_only": (
+        "the loop runs a single epoch, whatever epochs is",
+        "loop over range(epochs)"),
+    "model_left_on_cpu": (
+        "the model stays on the CPU while X_train may be on a GPU, so training fails there",
+        "create the model with nn.Linear(D, 1).to(X_train.device)"),
+    "ignores_lr": (
+        "the optimizer gets lr=0.02 instead of the lr passed in",
+        "pass it on: torch.optim.SGD(model.parameters(), lr=lr)"),
+}

@@ -203,3 +203,167 @@ CONTRACTS = [
              {"W": T(2, 1, dtype="float"), "b": T(1, dtype="float"), "x1": T("M", dtype="float")},
              returns=T("M", dtype="float"), rules=("device",), batch="x1"),
 ]
+
+# What the feedback says when an answer behaves like a mutant: (the mistake, what to do instead).
+MISTAKES = {
+    # ex01 sigmoid
+    "textbook_formula_nan_gradient": (
+        "the textbook 1 / (1 + exp(-z)) overflows at z = -100: the value looks fine, but autograd meets inf / inf and the gradient is nan",
+        "only exponentiate non-positive numbers: with e = exp(-|z|), take 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0, chosen with `torch.where`"),
+    "exp_ratio_overflows": (
+        "exp(z) / (1 + exp(z)) overflows for large positive z: at z = 100 exp(z) is inf, and inf / inf gives nan",
+        "only exponentiate non-positive numbers: with e = exp(-|z|), take 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0, chosen with `torch.where`"),
+    "where_with_unsafe_branches": (
+        "`torch.where` evaluates and differentiates both branches, and each branch overflows for the z it does not pick, so the gradient is nan",
+        "compute e = exp(-|z|) once, before `torch.where`, so that both branches 1 / (1 + e) and e / (1 + e) are safe for every z"),
+    "ex01_sigmoid-wrong_sign": (
+        "the two `torch.where` branches are swapped, so the function returns sigmoid(-z) = 1 - sigmoid(z)",
+        "with e = exp(-|z|), z >= 0 needs 1 / (1 + e) (close to 1 for large z) and z < 0 needs e / (1 + e) (close to 0)"),
+    "uses_torch_sigmoid": (
+        "`torch.sigmoid` is switched off in this exercise: the point is to write the stable sigmoid yourself",
+        "only exponentiate non-positive numbers: with e = exp(-|z|), take 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0, chosen with `torch.where`"),
+    "uses_tensor_sigmoid_method": (
+        "`z.sigmoid()` is `torch.sigmoid` under another name, which this exercise switches off",
+        "only exponentiate non-positive numbers: with e = exp(-|z|), take 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0, chosen with `torch.where`"),
+    "uses_special_expit": (
+        "`torch.special.expit` is `torch.sigmoid` under another name, which this exercise switches off",
+        "only exponentiate non-positive numbers: with e = exp(-|z|), take 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0, chosen with `torch.where`"),
+    "casts_to_float32": (
+        "the result is cast with `.float()`, so a float64 input comes back as float32 and loses precision",
+        "drop the `.float()`: compute in the input's dtype and return that dtype"),
+    "clamped_textbook_formula": (
+        "clamping z to [-80, 80] changes the answer beyond it: sigmoid(-100) comes out as e^-80, and the gradient there is exactly 0",
+        "no clamp is needed once nothing overflows: with e = exp(-|z|), take 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0"),
+    # ex02 bce_with_logits
+    "naive_log_sigmoid": (
+        "the sigmoid is taken first and then logged: at z = ±100 one of p, 1 - p rounds to 0, and log 0 = -inf makes the loss inf or nan",
+        "write the stable form max(z, 0) - z*y + log(1 + exp(-|z|)) yourself with `logits.clamp(min=0)`, `torch.log1p`, `torch.exp` and `.abs()`, then `.mean()`"),
+    "log_sigmoid_with_epsilon": (
+        "adding 1e-7 inside the logs changes the loss: each term is capped near 16 (z = -100 with y = 1 gives 16, not 100)",
+        "write the stable form max(z, 0) - z*y + log(1 + exp(-|z|)) yourself with `logits.clamp(min=0)`, `torch.log1p`, `torch.exp` and `.abs()`, then `.mean()`"),
+    "unstable_softplus": (
+        "log(1 + exp(z)) overflows for large z: at z = 100 in float32 exp(z) is inf, so the loss is inf",
+        "rewrite log(1 + e^z) as max(z, 0) + log1p(exp(-|z|)), which only exponentiates non-positive numbers"),
+    "sum_not_mean": (
+        "the per-example losses are summed, so the loss grows with the batch size instead of being the mean BCE",
+        "average over the N examples with `.mean()`"),
+    "wrong_sign_of_zy": (
+        "the z*y term is added instead of subtracted, so a confident correct logit (z = 10, y = 1) is penalised instead of rewarded",
+        "the loss is max(z, 0) - z*y + log(1 + exp(-|z|)): subtract `logits * y`"),
+    "missing_max_term": (
+        "the max(z, 0) term is left out, so the loss is wrong, even negative, for every positive logit",
+        "add `logits.clamp(min=0)`: the loss is max(z, 0) - z*y + log(1 + exp(-|z|))"),
+    "uses_builtin": (
+        "`F.binary_cross_entropy_with_logits` is the function this exercise asks you to write, and it is switched off here",
+        "write the stable form max(z, 0) - z*y + log(1 + exp(-|z|)) yourself with `logits.clamp(min=0)`, `torch.log1p`, `torch.exp` and `.abs()`, then `.mean()`"),
+    "uses_logsigmoid": (
+        "`F.logsigmoid` does the stable part for you and is switched off in this exercise",
+        "write the stable form max(z, 0) - z*y + log(1 + exp(-|z|)) yourself with `logits.clamp(min=0)`, `torch.log1p`, `torch.exp` and `.abs()`, then `.mean()`"),
+    "uses_softplus": (
+        "`F.softplus` computes the stable log(1 + e^z) for you and is switched off in this exercise",
+        "write softplus yourself as `z.clamp(min=0) + torch.log1p(torch.exp(-z.abs()))`, then subtract z*y and take `.mean()`"),
+    "uses_bce_on_probabilities": (
+        "`F.binary_cross_entropy` is switched off here, and logging `torch.sigmoid(logits)` is unstable at z = ±100 anyway",
+        "write the stable form max(z, 0) - z*y + log(1 + exp(-|z|)) yourself with `logits.clamp(min=0)`, `torch.log1p`, `torch.exp` and `.abs()`, then `.mean()`"),
+    "detached_item": (
+        "`torch.tensor(loss.mean().item())` builds a new tensor with no autograd graph, so `backward()` cannot reach the logits",
+        "return `loss.mean()` itself: `.item()` is for printing, not for a loss you differentiate"),
+    # ex03 predict_labels
+    "logit_compared_with_threshold": (
+        "the logit is compared with the threshold, which is a probability: z > 0.5 means sigmoid(z) > 0.62, not > 0.5",
+        "compare the logit with the logit of the threshold, log(t / (1 - t)) (0 for t = 0.5), or compare sigmoid(logits) with t"),
+    "probability_above_zero": (
+        "sigmoid(z) is always above 0, so every example is labelled 1 whatever its logit and the threshold",
+        "compare sigmoid(logits) with `threshold`, or the logit with log(threshold / (1 - threshold))"),
+    "ignores_threshold": (
+        "the cut is always z > 0, which is right only for threshold = 0.5: any other threshold is ignored",
+        "cut at the logit of the threshold, `math.log(threshold / (1 - threshold))`, which is 0 only for 0.5"),
+    "returns_bool": (
+        "the comparison gives a bool tensor, but the labels must be an int64 tensor of 0s and 1s",
+        "convert the mask with `.long()`"),
+    "greater_or_equal": (
+        "`>=` labels a logit exactly at the cut as 1, but the convention is strictly greater (z = 0 at threshold 0.5 gives 0)",
+        "use a strict `>` comparison"),
+    "inverted_logit_of_threshold": (
+        "the cut is log((1 - t) / t), the negative of the logit of t, so every threshold other than 0.5 cuts on the wrong side of 0",
+        "sigmoid(z) > t exactly when z > log(t / (1 - t)): t goes on top"),
+    # ex04 confusion_counts
+    "fp_fn_swapped": (
+        "FP and FN come back in each other's places: the order asked for is (tp, fp, tn, fn)",
+        "return them as tp, fp, tn, fn; FP is predicted 1 but truly 0, FN is predicted 0 but truly 1"),
+    "arguments_swapped": (
+        "the predictions and the true labels are swapped, so every false positive is counted as a false negative and vice versa",
+        "predicted positives come from `y_hat == 1`, actual positives from `y == 1`: FP is `y_hat == 1` with `y == 0`"),
+    "tn_counts_all_agreements": (
+        "TN counts every example where prediction and label agree, so it includes the true positives too",
+        "TN needs both to be negative: `(y_hat == 0) & (y == 0)`, counted with `int(... .sum())`"),
+    "returns_tensors": (
+        "the counts are returned as 0-dim tensors, not Python ints",
+        "wrap each count in `int(...)`, e.g. `int(mask.sum())`"),
+    "fn_from_negatives": (
+        "FN counts every predicted 0, so the true negatives are counted as false negatives too",
+        "FN is predicted 0 but truly 1: `(y_hat == 0) & (y == 1)`"),
+    # ex05 precision_recall_accuracy
+    "precision_recall_swapped": (
+        "precision and recall come back in each other's places",
+        "return (precision, recall, accuracy) with precision = TP / (TP + FP) and recall = TP / (TP + FN)"),
+    "no_zero_division_guard": (
+        "the ratios are divided without a check, so an empty denominator raises ZeroDivisionError instead of giving 0.0",
+        "guard each of the three ratios: `a / b if b else 0.0`"),
+    "empty_is_one": (
+        "precision is 1.0 when the model predicted no positives, but the convention for an empty denominator is 0.0",
+        "return 0.0 for precision whenever TP + FP is 0"),
+    "empty_is_nan": (
+        "recall is nan when there are no positive examples, but the convention for an empty denominator is 0.0",
+        "return 0.0 for recall whenever TP + FN is 0"),
+    "accuracy_forgets_tn": (
+        "accuracy counts only the true positives, so correctly rejected negatives are treated as errors",
+        "accuracy = (TP + TN) / (TP + FP + TN + FN), and 0.0 when there are no examples"),
+    "recall_over_all_examples": (
+        "recall divides TP by all examples instead of by the actual positives TP + FN",
+        "recall = TP / (TP + FN), and 0.0 when TP + FN is 0"),
+    # ex06 train_logistic_regression
+    "not_standardised": (
+        "the features are not standardised (mean 0 and std 1 are used), so with raw values from 0.001 to 4000 no single lr suits them",
+        "compute `mean = X.mean(dim=0)` and `std = X.std(dim=0)` from X, train on `(X - mean) / std`, and return those two"),
+    "no_zero_grad": (
+        "the gradients are never zeroed, so each `backward()` adds to all the earlier gradients and the steps keep growing",
+        "call `optimizer.zero_grad()` in every epoch, before `loss.backward()`"),
+    "gradient_ascent": (
+        "`(-loss).backward()` makes SGD climb the loss instead of descending it, so the model gets worse with every step",
+        "call `loss.backward()` on the loss itself: `optimizer.step()` already subtracts lr times the gradient"),
+    "standardised_in_place": (
+        "`X -= mean` and `X /= std` change the caller's X in place, so the data passed in is overwritten",
+        "build a new tensor instead: `X_std = (X - mean) / std`"),
+    "ignores_lr": (
+        "the learning rate is fixed at 0.5, so the `lr` argument has no effect",
+        "pass the argument on: `torch.optim.SGD([W, b], lr=lr)`"),
+    "ignores_epochs": (
+        "the loop always runs 100 steps, so the `epochs` argument has no effect",
+        "loop `for _ in range(epochs):`"),
+    "statistics_of_standardised_data": (
+        "the returned mean and std are those of X_std (about 0 and 1), so new data would not be standardised like the training data",
+        "return the mean and std of the raw X, the ones you used to build X_std"),
+    "statistics_over_wrong_axis": (
+        "mean and std are taken over each example's features (dim=1), giving (N, 1), instead of over the examples for each feature",
+        "use `X.mean(dim=0)` and `X.std(dim=0)`: one value per feature, shape (D,)"),
+    "forgot_bias_in_logits": (
+        "the logits leave out b, so the bias never trains and the boundary must pass through the origin of the standardised data",
+        "add the bias: the logits are `(X_std @ W + b).squeeze(1)`"),
+    # ex07 decision_boundary
+    "ex07_decision_boundary-wrong_sign": (
+        "the minus sign is missing: solving w1*x1 + w2*x2 + b = 0 for x2 gives -(w1*x1 + b) / w2",
+        "negate the whole numerator w1*x1 + b before dividing by w2"),
+    "weights_swapped": (
+        "w1 is read from `W[1, 0]` and w2 from `W[0, 0]`, so x1 is multiplied by the second feature's weight",
+        "w1 = `W[0, 0]` goes with x1, and w2 = `W[1, 0]` is the one you divide by"),
+    "forgot_bias": (
+        "the bias is left out, so the line always passes through the origin",
+        "keep b in the numerator: x2 = -(w1*x1 + b) / w2, with b = `b[0]`"),
+    "bias_sign": (
+        "the bias has the wrong sign: the line drawn is w1*x1 + w2*x2 - b = 0 instead of + b",
+        "keep b with the same sign as w1*x1: x2 = -(w1*x1 + b) / w2"),
+    "indexes_W_as_a_row": (
+        "W is read as a row (`W[0, 1]`), but it has shape (2, 1): the weights are one column, and `W[0, 1]` is out of range",
+        "read down the single column: w1 = `W[0, 0]`, w2 = `W[1, 0]`"),
+}

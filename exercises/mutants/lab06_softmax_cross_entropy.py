@@ -194,3 +194,203 @@ CONTRACTS = [
                                                            "epochs": Int(lo=1), "lr": Float(lo=0)},
              returns=Seq(Float()), batch="X"),
 ]
+
+# What the feedback says when an answer behaves like a mutant: (the mistake, what to do instead).
+MISTAKES = {
+    # ex01 softmax
+    "ex01_softmax-no_max_subtraction": (
+        "`torch.exp` is applied to the raw logits, so a logit like 1000 overflows to inf and inf / inf gives nan",
+        "subtract `logits.amax(dim=dim, keepdim=True)` before `torch.exp`: every exponent is then <= 0"),
+    "fixed_dim0": (
+        "the max and the sum are always taken along dim 0 (over the examples), whatever `dim` asks for",
+        "reduce along the `dim` argument: `amax(dim=dim, keepdim=True)` and `sum(dim=dim, keepdim=True)`"),
+    "ignores_dim_argument": (
+        "the max and the sum always use the last axis, so a call with another `dim` (e.g. dim=0) normalises the wrong slices",
+        "pass the argument on: `dim=dim` in both `amax` and `sum`"),
+    "global_max": (
+        "`logits.max()` subtracts one maximum for the whole tensor, so a row far below it underflows to all zeros and gives 0 / 0 = nan",
+        "take one maximum per slice: `logits.amax(dim=dim, keepdim=True)`"),
+    "ex01_softmax-no_keepdim": (
+        "without `keepdim=True` the max and the sum lose the reduced axis and broadcast along the wrong one (a shape error, or wrong values)",
+        "keep the reduced axis with size 1: `amax(dim=dim, keepdim=True)` and `sum(dim=dim, keepdim=True)`"),
+    "in_place_shift": (
+        "`logits -= logits.amax(...)` shifts the caller's logits tensor in place, so the input is changed by the call",
+        "make a new tensor: `shifted = logits - logits.amax(dim=dim, keepdim=True)`"),
+    "uses_torch_softmax": (
+        "`torch.softmax` is the function this exercise asks you to write, and it is switched off here",
+        "use `torch.exp`, `.amax(dim=dim, keepdim=True)` and `.sum(dim=dim, keepdim=True)`: subtract the max, exponentiate, divide by the sum"),
+    "uses_tensor_softmax_method": (
+        "`logits.softmax(dim)` is `torch.softmax` under another name, which this exercise switches off",
+        "use `torch.exp`, `.amax(dim=dim, keepdim=True)` and `.sum(dim=dim, keepdim=True)`: subtract the max, exponentiate, divide by the sum"),
+    "uses_functional_softmax": (
+        "`F.softmax` is `torch.softmax` under another name, which this exercise switches off",
+        "use `torch.exp`, `.amax(dim=dim, keepdim=True)` and `.sum(dim=dim, keepdim=True)`: subtract the max, exponentiate, divide by the sum"),
+    "forgot_exp": (
+        "the shifted logits are divided by their sum without `torch.exp`, so entries can be negative and the sum can be 0",
+        "exponentiate first: e = `torch.exp(logits - m)`, then divide by `e.sum(dim=dim, keepdim=True)`"),
+    "adds_max": (
+        "the maximum is added instead of subtracted, so the exponents double and e^2000 overflows to inf (and nan)",
+        "subtract it: with `torch.exp(logits - m)` every exponent is <= 0"),
+    # ex02 log_softmax
+    "log_of_softmax": (
+        "`torch.log(torch.softmax(...))` rounds probabilities below 1e-45 to 0, so their log is -inf instead of a number like -1000",
+        "use the log-sum-exp trick: (z - m) - log(sum(exp(z - m))), with m the max along `dim`"),
+    "ex02_log_softmax-no_max_subtraction": (
+        "the log-sum-exp is taken of the raw logits, so a logit like 1000 overflows exp to inf and the result is -inf or nan",
+        "shift first: `shifted = logits - logits.amax(dim=dim, keepdim=True)`, and exponentiate only `shifted`"),
+    "wrong_sign": (
+        "the signs are flipped: the result is the log-sum-exp minus the shifted logits, the negated log-probabilities (all >= 0)",
+        "return the shifted logits minus the log-sum-exp: log-probabilities are all <= 0"),
+    "sum_over_dim0": (
+        "the sum inside the log-sum-exp runs over dim 0 (the examples) while the max is along `dim`, so the slices are not normalised",
+        "sum along the same axis as the max: `.sum(dim=dim, keepdim=True)`"),
+    "forgot_logsumexp": (
+        "only the max is subtracted and the log-sum-exp term is missing, so exp of each slice does not sum to 1",
+        "also subtract `torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))`"),
+    "log_outside_sum": (
+        "the plain sum of the shifted logits is subtracted instead of log(sum(exp(...))): a log and a sum do not swap places",
+        "exponentiate, sum along `dim` with `keepdim=True`, and only then take `torch.log`"),
+    "ex02_log_softmax-no_keepdim": (
+        "without `keepdim=True` the log-sum-exp loses the reduced axis and is subtracted along the wrong one (a shape error, or wrong values)",
+        "sum with `keepdim=True`, so that the log-sum-exp of each slice broadcasts back along `dim`"),
+    "detached": (
+        "`shifted.detach()` cuts the gradient through the first term: the values are right, but autograd's gradient is wrong",
+        "detach nothing: return `shifted - torch.log(...)` with `shifted` still in the graph"),
+    "uses_torch_log_softmax": (
+        "`torch.log_softmax` is the function this exercise asks you to write, and it is switched off here",
+        "shift by `logits.amax(dim=dim, keepdim=True)`, then subtract `torch.log` of the `.sum(dim=dim, keepdim=True)` of `torch.exp` of the shifted logits"),
+    "uses_functional_log_softmax": (
+        "`F.log_softmax` is `torch.log_softmax` under another name, which this exercise switches off",
+        "shift by `logits.amax(dim=dim, keepdim=True)`, then subtract `torch.log` of the `.sum(dim=dim, keepdim=True)` of `torch.exp` of the shifted logits"),
+    "uses_torch_logsumexp": (
+        "`torch.logsumexp` is switched off in this exercise: the log-sum-exp trick is the part to write yourself",
+        "shift by `logits.amax(dim=dim, keepdim=True)`, then subtract `torch.log` of the `.sum(dim=dim, keepdim=True)` of `torch.exp` of the shifted logits"),
+    "uses_tensor_logsumexp_method": (
+        "`logits.logsumexp(...)` is `torch.logsumexp` under another name, which this exercise switches off",
+        "shift by `logits.amax(dim=dim, keepdim=True)`, then subtract `torch.log` of the `.sum(dim=dim, keepdim=True)` of `torch.exp` of the shifted logits"),
+    # ex03 one_hot
+    "int64_dtype": (
+        "the one-hot matrix is created with dtype=torch.long, but it must be float32",
+        "keep the default float32: `torch.zeros(N, K, device=y.device)`"),
+    "f_one_hot_int": (
+        "`F.one_hot` returns an int64 tensor, and the one-hot rows must be float32",
+        "convert its result with `.float()`"),
+    "width_from_labels": (
+        "`F.one_hot(y)` without `num_classes` takes its width from the largest label, so it is too narrow when the last classes are absent",
+        "give the width: `F.one_hot(y, num_classes)`, then `.float()`"),
+    "whole_columns": (
+        "`Y[:, y] = 1` fills whole columns, so every row gets a 1 in the column of every label that occurs in y",
+        "pair row i with column y[i]: index with `Y[torch.arange(N, device=y.device), y]`"),
+    "transposed": (
+        "the matrix is returned transposed, (K, N), instead of one row per example, (N, K)",
+        "return Y itself: row i is example i, column k is class k"),
+    # ex04 cross_entropy_onehot
+    "ex04_cross_entropy_onehot-sum_not_mean": (
+        "the per-example cross-entropies are summed over the batch, so the loss grows with N instead of being the mean",
+        "after summing over the classes (dim=1), average over the examples with `.mean()`"),
+    "mean_over_all_entries": (
+        "`.mean()` over the whole (N, K) matrix divides by N*K, so the loss is K times too small",
+        "sum over the classes first with `.sum(dim=1)`, then average over the examples with `.mean()`"),
+    "missing_minus": (
+        "the minus sign is missing, so the loss is negative (log-probabilities are <= 0) and minimising it pushes the true class down",
+        "negate it: the cross-entropy -log S is >= 0, and lower means a better prediction"),
+    "naive_log_softmax": (
+        "`torch.log(torch.softmax(...))` rounds tiny probabilities to 0, so extreme logits give log 0 = -inf and the loss is inf or nan",
+        "use `torch.log_softmax(logits, dim=1)`, which is allowed here and stable"),
+    "probabilities_not_logs": (
+        "the softmax probabilities are used instead of their logs, so the loss is minus a probability, not the cross-entropy",
+        "take `torch.log_softmax(logits, dim=1)`: the cross-entropy uses log S, not S"),
+    "softmax_over_batch": (
+        "`log_softmax(..., dim=0)` normalises each class over the examples instead of each example over the classes",
+        "the class axis is dim=1: `torch.log_softmax(logits, dim=1)`"),
+    "log_softmax_of_targets": (
+        "the roles are swapped: the log-softmax is taken of the targets Y and multiplied with the raw logits",
+        "take the log-softmax of the logits and weight it by the targets: Y times `torch.log_softmax(logits, dim=1)`"),
+    # ex05 cross_entropy_index
+    "all_pairs_indexing": (
+        "`log_probs[:, y]` picks column y[j] for every row, an (N, N) table, so the mean runs over all pairs, not each row's own class",
+        "pair row i with column y[i]: `log_probs[torch.arange(N), y]` gives N values (or `gather(1, y[:, None])`)"),
+    "double_softmax_builtin": (
+        "`F.cross_entropy` is switched off here, and it applies the softmax itself, so feeding it softmax outputs applies softmax twice",
+        "take `torch.log_softmax(logits, dim=1)`, pick each row's true class with `[torch.arange(N), y]` (or `.gather(1, y[:, None])`), negate and `.mean()`"),
+    "uses_builtin": (
+        "`F.cross_entropy` is the function this exercise asks you to write, and it is switched off here",
+        "take `torch.log_softmax(logits, dim=1)`, pick each row's true class with `[torch.arange(N), y]` (or `.gather(1, y[:, None])`), negate and `.mean()`"),
+    "uses_nll_loss": (
+        "`F.nll_loss` does the picking and averaging for you and is switched off in this exercise",
+        "take `torch.log_softmax(logits, dim=1)`, pick each row's true class with `[torch.arange(N), y]` (or `.gather(1, y[:, None])`), negate and `.mean()`"),
+    "uses_cross_entropy_module": (
+        "`nn.CrossEntropyLoss` is `F.cross_entropy` as a module, which this exercise switches off",
+        "take `torch.log_softmax(logits, dim=1)`, pick each row's true class with `[torch.arange(N), y]` (or `.gather(1, y[:, None])`), negate and `.mean()`"),
+    "one_hot_with_f_one_hot": (
+        "a one-hot matrix is built with `F.one_hot`, but this exercise asks for no one-hot matrix: pick the true class by indexing",
+        "index the log-probabilities directly: `log_probs[torch.arange(N), y]` (or `log_probs.gather(1, y[:, None])`)"),
+    "one_hot_by_comparison": (
+        "comparing y with `torch.arange(K)` builds a one-hot matrix, which this exercise rules out",
+        "index the log-probabilities directly: `log_probs[torch.arange(N), y]` (or `log_probs.gather(1, y[:, None])`)"),
+    "one_hot_from_eye_rows": (
+        "`torch.eye(K)[y]` builds a one-hot matrix, which this exercise rules out",
+        "index the log-probabilities directly: `log_probs[torch.arange(N), y]` (or `log_probs.gather(1, y[:, None])`)"),
+    "ex05_cross_entropy_index-sum_not_mean": (
+        "the picked log-probabilities are summed over the batch, so the loss grows with N instead of being the mean",
+        "negate and average over the N examples with `.mean()`"),
+    "gather_wrong_dim": (
+        "`gather(0, ...)` indexes down the rows: it picks `log_probs[y[i], 0]` instead of row i's entry in column y[i]",
+        "gather along the class axis: `log_probs.gather(1, y[:, None])`"),
+    "raw_logits_no_log_softmax": (
+        "the raw logit of the true class is picked instead of its log-probability, so nothing is normalised over the classes",
+        "apply `torch.log_softmax(logits, dim=1)` first, then pick each row's true class"),
+    # ex06 predict / accuracy
+    "predict_dim0": (
+        "`argmax(dim=0)` picks the best example for each class, a (K,) tensor, instead of the best class for each example",
+        "take the argmax along the class axis: `logits.argmax(dim=1)` gives (N,)"),
+    "predict_flattened": (
+        "`argmax()` without a dim returns one index into the flattened tensor, not one class per row",
+        "give the class axis: `logits.argmax(dim=1)`"),
+    "predict_argmin": (
+        "`argmin` picks the least likely class of each row",
+        "the prediction is the class with the largest logit: `argmax(dim=1)`"),
+    "accuracy_counts": (
+        "`.sum()` counts the correct predictions instead of giving the fraction of them",
+        "average with `.mean()` after `.float()`, then `.item()`"),
+    "accuracy_tensor": (
+        "the accuracy is returned as a 0-dim tensor, not a Python float",
+        "finish with `.item()`"),
+    "accuracy_integer_division": (
+        "`// len(y)` is integer division, so any accuracy below 100% becomes 0 (and the result is an int)",
+        "use true division, or `.float().mean().item()`"),
+    "accuracy_dim0": (
+        "accuracy takes the argmax over dim 0 (the examples), so it compares K per-class winners with the N labels",
+        "predict along the class axis: compare `logits.argmax(dim=1)` with y"),
+    # ex07 train_classifier
+    "double_softmax": (
+        "softmax is applied before `F.cross_entropy`, which applies log-softmax itself, so the loss is squashed and the gradients are tiny",
+        "pass the raw logits: `F.cross_entropy(model(X), y)`"),
+    "no_zero_grad": (
+        "the gradients are never zeroed, so each `backward()` adds to all the earlier gradients and the steps keep growing",
+        "call `optimizer.zero_grad()` in every epoch, before `loss.backward()`"),
+    "mse_on_one_hot": (
+        "the loss is the MSE between the logits and one-hot targets, not the cross-entropy the exercise asks for",
+        "use `F.cross_entropy(model(X), y)` on the logits and the int64 labels"),
+    "sum_reduction": (
+        "`reduction=\"sum\"` adds the losses instead of averaging them, so the recorded losses and the steps are N times too large",
+        "keep the default mean reduction: `F.cross_entropy(model(X), y)`"),
+    "step_before_backward": (
+        "`optimizer.step()` runs before `loss.backward()`, so every step finds the gradients just cleared by `zero_grad()` and nothing trains",
+        "in each epoch: `optimizer.zero_grad()`, then `loss.backward()`, then `optimizer.step()`"),
+    "loss_after_step": (
+        "the recorded loss is recomputed after the step, but each entry must be the loss before that epoch's step",
+        "append `loss.item()` of the loss you call `backward()` on, so the first entry is the untrained model's loss"),
+    "ignores_lr": (
+        "the learning rate is fixed at 0.01, so the `lr` argument has no effect",
+        "create the optimizer with `lr=lr`"),
+    "stores_tensors": (
+        "the loss tensors are stored instead of Python floats (and each one keeps its graph alive)",
+        "append `loss.item()`"),
+    "trains_a_new_model": (
+        "a new `nn.Linear` is created and trained inside the function, so the model passed in is never trained",
+        "train the `model` argument in place: build the optimizer from its `model.parameters()` and create no new model"),
+    "adam_not_sgd": (
+        "`torch.optim.Adam` is used, but the exercise asks for plain `torch.optim.SGD`, which takes different steps",
+        "use `torch.optim.SGD(model.parameters(), lr=lr)`"),
+}

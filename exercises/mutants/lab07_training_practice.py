@@ -231,3 +231,179 @@ CONTRACTS = [
               "lr": Float(lo=0), "generator": Gen()},
              returns=Tup(Mod(), Seq(Float())), rules=("device",), batch="X"),
 ]
+
+# What the feedback says when an answer behaves like a mutant: (the mistake, what to do instead).
+MISTAKES = {
+    # ex01 split
+    "ex01_split-no_shuffle": (
+        "the indices are not shuffled (`torch.arange`), so the splits are the first, middle and last examples in their stored order",
+        "shuffle with one `torch.randperm(N, generator=generator)` and cut that permutation into three pieces"),
+    "ignores_generator": (
+        "`torch.randperm(N)` without the generator ignores the seed, so the same generator does not give the same split",
+        "pass it on: `torch.randperm(N, generator=generator)`"),
+    "test_overlaps_val": (
+        "the test split starts where validation starts, so the validation indices are in the test split too",
+        "start the test piece after both training and validation: at index n_train + n_val"),
+    "rounds_sizes": (
+        "the validation and test sizes are rounded to the nearest integer, but the rule is to round down with `int(f * N)`",
+        "use `int(fractions[1] * N)` and `int(fractions[2] * N)`, and give training everything else"),
+    "train_size_from_fraction": (
+        "the training size is `int(f_train * N)`, rounded down, so the indices lost to rounding end up in no split",
+        "give training everything else: n_train = N - n_val - n_test"),
+    "one_permutation_per_split": (
+        "validation and test come from fresh permutations, so they overlap training and each other instead of being disjoint",
+        "call `torch.randperm` once and cut that one permutation into consecutive pieces: training, validation, test"),
+    "int32_indices": (
+        "the permutation is made with dtype=torch.int32, but the indices must be int64",
+        "leave `torch.randperm` at its default dtype, int64"),
+    # ex02 standardize
+    "no_floor": (
+        "the std has no floor, so a constant column (like MNIST's border pixels) gives 0 / 0 = nan",
+        "raise the std to at least eps with `.clamp_min(eps)`"),
+    "sample_std": (
+        "`correction=1` divides by N - 1 (the sample std), but the exercise asks for the population std, which divides by N",
+        "use `X_train.std(dim=0, correction=0)`"),
+    "stats_from_all_splits": (
+        "the statistics are fitted on training, validation and test together, so the held-out data leaks into the preprocessing",
+        "fit mean and std on X_train only, then apply those same two to all three splits"),
+    "stats_from_each_split": (
+        "each split is standardised with its own statistics, so validation and test are transformed differently from training",
+        "fit once on X_train and reuse that mean and std for X_val and X_test"),
+    "in_place": (
+        "`X -= mean` and `X /= std` change the caller's tensor in place, so the data passed to `standardize` is overwritten",
+        "return a new tensor: `(X - mean) / std`"),
+    "row_statistics": (
+        "mean and std are taken over each row (dim=1), one value per example, instead of one per column (feature)",
+        "reduce over the examples: `dim=0` gives one mean and one std per column, shape (D,)"),
+    "fixed_floor_ignores_eps": (
+        "the floor is fixed at 1e-6, so the `eps` argument has no effect",
+        "floor with the argument: `.clamp_min(eps)`"),
+    "one_mean_for_all_columns": (
+        "one mean of the whole matrix is subtracted from every column, instead of each column's own mean",
+        "take the column means: `X_train.mean(dim=0)`"),
+    # ex03 iterations
+    "floor": (
+        "`N // batch_size` drops the last, smaller batch, which an epoch keeps",
+        "round up: `math.ceil(N / batch_size)` counts the smaller last batch as one more"),
+    "floor_plus_one": (
+        "`N // batch_size + 1` counts an extra, empty batch whenever batch_size divides N (and one batch for N = 0)",
+        "round up: `math.ceil(N / batch_size)` counts the smaller last batch as one more"),
+    "rounds": (
+        "`round` goes to the nearest integer, so a last batch smaller than half a batch is not counted",
+        "round up: `math.ceil(N / batch_size)` counts the smaller last batch as one more"),
+    "float_result": (
+        "`N / batch_size` is a float with a fraction, not a whole number of batches",
+        "round it up to an int with `math.ceil`"),
+    "total_is_ceil_of_product": (
+        "rounding epochs * N / batch_size up treats all epochs as one long pass, but every epoch has its own smaller last batch",
+        "multiply the count of one epoch by `epochs`: epochs * ceil(N / batch_size)"),
+    "calls_library_iterations_per_epoch": (
+        "the course library's `iterations_per_epoch` is called, but this exercise asks you to write it yourself",
+        "compute it directly with `math.ceil(N / batch_size)`"),
+    # ex04 l2_penalty
+    "includes_biases": (
+        "the biases are penalised too, but by the convention only the weights are (parameters whose names do not end in \"bias\")",
+        "skip every parameter from `model.named_parameters()` whose name ends with \"bias\""),
+    "missing_half": (
+        "the factor 1/2 is missing, so the penalty's gradient is 2 lam W and does not match `weight_decay=lam`",
+        "multiply the sum of squares by `lam / 2`"),
+    "missing_lambda": (
+        "lam is left out, so the penalty has the same strength whatever lam is",
+        "multiply the sum of squares by `lam / 2`"),
+    "norm_not_squared": (
+        "`p.norm()` is the square root of the sum of squares, not the sum itself, so the gradient is not lam W",
+        "add the squared entries: `(p ** 2).sum()`"),
+    "l1_not_l2": (
+        "`p.abs().sum()` is an L1 penalty, not the sum of squares",
+        "use `(p ** 2).sum()` for each weight"),
+    "mean_not_sum": (
+        "`(p ** 2).mean()` divides each weight's sum of squares by its number of entries",
+        "sum the squares: `(p ** 2).sum()`"),
+    "detached": (
+        "`torch.tensor(float(...))` makes a new CPU tensor with no autograd graph, so the penalty gives the weights no gradient",
+        "return the tensor expression `lam / 2 * total` itself, with no `float()` or `.item()`"),
+    "returns_on_cpu": (
+        "`.cpu()` moves the penalty off the model's device, so adding it to a loss on the GPU fails",
+        "leave it where it was computed: no `.cpu()`"),
+    "only_model_weight": (
+        "only `model.weight` is penalised, so the weights of other layers are missed (and an `nn.Sequential` has no `.weight`)",
+        "loop over `model.named_parameters()` and add `(p ** 2).sum()` for every name that does not end in \"bias\""),
+    # ex05 early_stopping
+    "last_epoch_not_best": (
+        "the stop epoch is returned as the best epoch, but the best is the one with the lowest loss up to the stop",
+        "track `best_epoch` as you go and return it next to the stop epoch"),
+    "ties_pick_later": (
+        "`<=` lets a tie replace the best, but on ties the earlier epoch stays the best",
+        "improve only on a strictly lower loss: `loss < best_loss`"),
+    "highest_loss": (
+        "`>` keeps the epoch with the highest validation loss instead of the lowest",
+        "an epoch improves when its loss is strictly lower: `loss < best_loss`"),
+    "patience_off_by_one": (
+        "`> patience` stops one epoch late: training stops as soon as `epoch - best_epoch == patience`",
+        "stop when `epoch - best_epoch == patience`, checked after updating the best"),
+    "looks_past_the_stop": (
+        "the best epoch is the minimum over the whole list, including epochs after the stop that were never trained",
+        "take the best only among epochs up to the stop: the `best_epoch` your loop holds when it stops"),
+    "stops_before_updating_best": (
+        "the patience check runs before the best is updated, so an epoch that improves can still stop training",
+        "update `best_epoch` and `best_loss` first, then check `epoch - best_epoch == patience`"),
+    # ex06 evaluate_accuracy
+    "train_mode": (
+        "the model is never put in evaluation mode, so layers such as dropout still behave as in training while you measure",
+        "call `model.eval()` before the loop"),
+    "mode_not_restored": (
+        "the model is left in evaluation mode, so a training run that evaluates halfway carries on with dropout switched off",
+        "save `was_training = model.training` first and call `model.train(was_training)` at the end"),
+    "always_back_to_train": (
+        "`model.train()` always switches to training mode, even when the model was in evaluation mode before the call",
+        "restore the mode it had: `model.train(was_training)`"),
+    "gradients_on": (
+        "the forward passes run without `torch.no_grad()`, so autograd builds a graph that measuring never needs",
+        "wrap the loop in `with torch.no_grad():`"),
+    "mean_of_batch_accuracies": (
+        "averaging the per-batch accuracies gives the smaller last batch as much weight as a full one",
+        "count the correct predictions over all batches and divide by `len(X)` once, at the end"),
+    "returns_count": (
+        "the number of correct predictions is returned, not the fraction of them",
+        "divide the count by `len(X)`"),
+    "returns_tensor": (
+        "without `.item()` the count is a tensor, so the accuracy comes back as a tensor, not a Python float",
+        "add `.item()` to each batch's count, or return `float(...)`"),
+    "ex06_evaluate_accuracy-drops_last_batch": (
+        "the loop stops before the last, smaller batch, so those examples are never counted (and N < batch_size gives no batch at all)",
+        "loop `for start in range(0, len(X), batch_size)`: slicing gives the shorter last batch by itself"),
+    "calls_library_evaluate_accuracy": (
+        "the course library's `evaluate_accuracy` is called, but this exercise asks you to write it yourself",
+        "save the mode, call `model.eval()`, count argmax hits batch by batch under `torch.no_grad()`, restore the mode, divide by `len(X)`"),
+    # ex07 train_softmax
+    "no_zero_grad": (
+        "the gradients are never zeroed, so each batch's gradient is added to those of all earlier batches and the steps keep growing",
+        "call `optimizer.zero_grad()` for every batch, before its `loss.backward()`"),
+    "softmax_before_cross_entropy": (
+        "softmax is applied before `nn.CrossEntropyLoss`, which applies it itself, so the loss is squashed and learning crawls",
+        "give the loss the raw logits: `loss_fn(model(X[idx]), y[idx])`"),
+    "ex07_train_softmax-no_shuffle": (
+        "the batches come from `torch.arange(N)`, the same order in every epoch, instead of a new shuffle",
+        "draw `torch.randperm(N, generator=generator)` at the start of every epoch and move it to `X.device`"),
+    "default_init": (
+        "the weights keep PyTorch's random initialisation instead of zeros, so the run is not repeatable from the generator",
+        "zero them under `torch.no_grad()`: `model.weight.zero_()` and `model.bias.zero_()`"),
+    "ex07_train_softmax-drops_last_batch": (
+        "the loop skips the last, smaller batch, so some examples are never trained on and `batch_losses` is too short",
+        "loop `for start in range(0, N, batch_size)`: the last batch may be smaller, and it is kept"),
+    "one_shuffle_for_all_epochs": (
+        "one permutation is drawn before the epoch loop, so every epoch sees the same batches in the same order",
+        "draw a new `torch.randperm(N, generator=generator)` inside the epoch loop, once per epoch"),
+    "adam_not_sgd": (
+        "`torch.optim.Adam` is used, but the exercise asks for plain `torch.optim.SGD`, which takes different steps",
+        "use `torch.optim.SGD(model.parameters(), lr=lr)`"),
+    "loss_tensors_not_floats": (
+        "the loss tensors are stored instead of Python floats (and each one keeps its graph alive)",
+        "append `loss.item()`"),
+    "ignores_lr": (
+        "the learning rate is fixed at 0.03, so the `lr` argument has no effect",
+        "create the optimizer with `lr=lr`"),
+    "model_left_on_cpu": (
+        "the model stays on the CPU while X may be on a GPU, so `model(X[idx])` fails with a device mismatch",
+        "move it to the data's device: `nn.Linear(D, 10).to(X.device)`"),
+}

@@ -266,3 +266,239 @@ CONTRACTS = [
              rules=("no_mutation", "forbids:dlcourse.gradcheck.grad_check", "forbids:dlcourse.gradcheck.relative_error"),
              diverse="X"),
 ]
+
+# What the feedback says when an answer behaves like a mutant: (the mistake, what to do instead).
+MISTAKES = {
+    # ex01 central_difference
+    "ex01_central_difference-forward_difference": (
+        "using the one-sided forward difference (f(x + h) - f(x)) / h, whose error shrinks only like h, not like h²",
+        "evaluate f on both sides of x and divide by their distance: (f(x + h) - f(x - h)) / (2 * h)"),
+    "no_factor_two": (
+        "dividing f(x + h) - f(x - h) by h: the two points are 2h apart, so the estimate is twice the derivative",
+        "divide by the distance between the two points, 2 * h, in parentheses"),
+    "precedence_bug": (
+        "writing `/ 2 * h`, which divides by 2 and then multiplies by h, so the result is h² times the derivative",
+        "put the denominator in parentheses: `/ (2 * h)`"),
+    "ex01_central_difference-wrong_sign": (
+        "subtracting in the wrong order, f(x - h) - f(x + h), so the slope comes out with the opposite sign",
+        "put f(x + h) first: (f(x + h) - f(x - h)) / (2 * h)"),
+    "ex01_central_difference-ignores_h": (
+        "using a fixed step of 1e-5 instead of the h passed in, so a call with h=0.1 or h=0.5 gives another number",
+        "use the argument h in all three places: f(x + h), f(x - h) and 2 * h"),
+    "backward_difference": (
+        "using the one-sided backward difference (f(x) - f(x - h)) / h, whose error shrinks only like h, not like h²",
+        "use both neighbours of x: (f(x + h) - f(x - h)) / (2 * h)"),
+    # ex02 numerical_gradient
+    "ex02_numerical_gradient-forward_difference": (
+        "estimating each entry with the forward difference (f(X + h E_i) - f(X)) / h, which is only accurate to O(h)",
+        "evaluate f with the entry at old + h and at old - h, put it back, and divide the difference by 2 * h"),
+    "never_restores_the_copy": (
+        "leaving each perturbed entry at old - h, so every later entry is measured at a shifted point instead of at X",
+        "after the two evaluations set `Xc[idx] = old` before moving on to the next index"),
+    "perturbs_x_in_place": (
+        "adding and subtracting h on the caller's X itself, so the tensor passed in is changed (each entry is left at old - h)",
+        "perturb a copy, `Xc = X.detach().to(torch.float64).clone()`, and put each entry of the copy back after its two evaluations"),
+    "keeps_float32": (
+        "perturbing a copy in X's own dtype: a float32 X gives a float32 result, and the step h = 1e-5 is mostly rounded away",
+        "make the copy float64 with `X.detach().to(torch.float64).clone()` and build grad from that copy"),
+    "float32_then_cast": (
+        "taking the differences in float32 and casting only the result to float64: the dtype is right, but only about 3 digits are",
+        "convert before perturbing: the copy that f sees must already be float64 (`X.detach().to(torch.float64).clone()`)"),
+    "perturbs_everything_at_once": (
+        "moving every entry by h at once, which gives one directional derivative copied into all entries, not each partial",
+        "loop over `np.ndindex(*X.shape)` and move only one entry by ±h at a time"),
+    "perturbs_whole_rows": (
+        "moving a whole row X[i] by ±h at once, so each entry gets the sum of its row's partial derivatives",
+        "index single entries with `for idx in np.ndindex(*X.shape)` and perturb `Xc[idx]`, one entry at a time"),
+    "ex02_numerical_gradient-ignores_h": (
+        "perturbing by a fixed 1e-5 instead of the h passed in, so numerical_gradient(..., h=1e-3) gives other numbers",
+        "use the argument h for the perturbation (old ± h) and in the denominator 2 * h"),
+    "calls_library_numerical_grad": (
+        "calling the course library's `numerical_grad`, which the instructions rule out for this exercise",
+        "write the loop yourself: for each index, evaluate f with the entry at ± h on a float64 copy, restore it, divide by 2 * h"),
+    "returns_on_cpu_via_numpy": (
+        "going through NumPy, so the gradient comes back on the CPU even when X is on a GPU",
+        "stay in torch: perturb a float64 clone of X (it keeps X's device) and create grad with `torch.zeros_like` of that clone"),
+    # ex03 relative_error
+    "ex03_relative_error-mean_not_max": (
+        "averaging the entry-wise errors, so one badly wrong entry is diluted by the many good ones",
+        "take the largest entry-wise error with `.max().item()`, not `.mean()`"),
+    "denominator_a_only": (
+        "dividing by |a| alone: the error is no longer symmetric, and an entry where a is 0 but b is not gives 1e9 instead of 1",
+        "divide by the larger of the two absolute values: `torch.maximum(a.abs(), b.abs()).clamp(min=1e-12)`"),
+    "no_abs_in_denominator": (
+        "taking torch.maximum(a, b) without absolute values: for negative entries it is negative, floored to 1e-12, so the error explodes",
+        "take the absolute values first, `torch.maximum(a.abs(), b.abs())`, then `.clamp(min=1e-12)`"),
+    "no_floor_divides_by_zero": (
+        "leaving the denominator without a floor, so two zero entries give 0 / 0 = nan instead of a perfect match",
+        "floor it: `torch.maximum(a.abs(), b.abs()).clamp(min=1e-12)`"),
+    "sum_in_denominator": (
+        "dividing by |a| + |b| instead of max(|a|, |b|), which roughly halves every error",
+        "divide by the larger absolute value: `torch.maximum(a.abs(), b.abs()).clamp(min=1e-12)`"),
+    "ratio_of_norms": (
+        "comparing whole-tensor norms, so a large relative error in a tiny entry (1e-9 vs 2e-9) is swamped by the large entries",
+        "divide entry by entry, |a_j - b_j| / max(|a_j|, |b_j|, 1e-12), then take the max over all entries"),
+    "returns_a_tensor": (
+        "returning a 0-dim tensor instead of the Python float the exercise asks for",
+        "end with `.item()` after the `.max()`"),
+    "ex03_relative_error-no_abs_in_numerator": (
+        "using the signed difference a - b, so entries where a < b give negative ratios that the max passes over",
+        "take the absolute difference, `(a - b).abs()`, before dividing and taking the max"),
+    "ex03_relative_error-calls_library_relative_error": (
+        "calling the course library's `relative_error`, which the instructions rule out for this exercise",
+        "write it yourself: |a - b| divided entry-wise by `torch.maximum(a.abs(), b.abs()).clamp(min=1e-12)`, then the max as a float"),
+    "ex03_relative_error-subtracts_in_place": (
+        "calling `sub_` and `abs_` on `a.detach()`, which shares a's memory, so the caller's tensor a is overwritten with |a - b|",
+        "compute out of place: `(a - b).abs()` makes a new tensor and leaves a untouched"),
+    # ex04 sigmoid_backward / relu_backward
+    "ex04_sigmoid_relu_backward-sigmoid_grad_is_s": (
+        "taking σ'(X) to be σ(X): dout * out drops the factor (1 - out)",
+        "the sigmoid's derivative written with its output is out * (1 - out); multiply dout by all of it"),
+    "sigmoid_forgets_dout": (
+        "returning only the local derivative out * (1 - out) without multiplying by the upstream gradient dout",
+        "chain rule: dL/dX is dout times σ'(X), entry by entry"),
+    "sigmoid_applied_again": (
+        "applying torch.sigmoid to out, but out is already σ(X), so the derivative is taken at the wrong point",
+        "use out directly: σ'(X) = out * (1 - out), no exponential or torch.sigmoid needed"),
+    "sigmoid_one_minus_only": (
+        "returning dout * (1 - out), which drops the factor out of σ'(X) = out * (1 - out)",
+        "multiply dout by both factors, out and (1 - out)"),
+    "relu_passes_at_zero": (
+        "masking with X >= 0, so the gradient passes at X exactly 0, where PyTorch (and this exercise) uses 0",
+        "use a strict comparison, X > 0, for the mask"),
+    "relu_mask_only": (
+        "returning the mask (X > 0) itself, never multiplied by the upstream gradient dout",
+        "the mask only says where the gradient passes: multiply dout by it"),
+    "relu_masks_by_dout": (
+        "masking with the sign of dout instead of the sign of X, the ReLU's input",
+        "the gradient passes where the forward input X was positive: mask with (X > 0), whatever the sign of dout"),
+    "relu_in_place": (
+        "writing zeros into dout with `dout[X <= 0] = 0`, so the caller's upstream gradient tensor is changed",
+        "build a new tensor instead: multiply dout by the boolean mask (X > 0), or use torch.where"),
+    "relu_of_dout": (
+        "applying relu to dout, which keeps the positive upstream gradients instead of those where X > 0",
+        "the mask comes from the forward input: keep dout where X > 0 and 0 elsewhere"),
+    "sigmoid_in_place": (
+        "using `dout *= ...`, which multiplies the caller's dout in place, so the tensor passed in is changed",
+        "write the product as a new expression (dout * ...), not with *= on an argument"),
+    "relu_returns_float32": (
+        "casting the result with .float(), so a float64 dout comes back as float32",
+        "keep dout's dtype: dout times the boolean mask already has it, no cast needed"),
+    # ex05 linear_backward
+    "dX_no_transpose": (
+        "computing dX = dout @ W without the transpose: (N, K) @ (D, K) only fits when D = K, and then gives wrong numbers",
+        "dX has X's shape (N, D): multiply dout (N, K) by W.T (K, D)"),
+    "dW_wrong_order": (
+        "computing dout.T @ X, which is (K, D), the transpose of dW, instead of W's shape (D, K)",
+        "dW has W's shape (D, K): put X.T on the left, (D, N) @ (N, K)"),
+    "dW_transposed_square": (
+        "transposing the product, so dW comes out (K, D); when D = K the shape fits but the entries are swapped",
+        "X.T @ dout is already (D, K), W's shape: no transpose at the end"),
+    "dW_averaged": (
+        "dividing dW by the batch size N, but any 1/N of a mean loss is already inside dout",
+        "no averaging in a backward pass: X.T @ dout already sums over the batch"),
+    "db_wrong_axis": (
+        "summing dout over dim=1 (the K outputs), which gives an (N,) vector instead of b's shape (K,)",
+        "the bias is added to every row, so sum over the batch axis, dim=0"),
+    "db_mean": (
+        "averaging dout over the batch instead of summing, which divides db by N a second time",
+        "sum over the batch axis with dout.sum(dim=0): the 1/N of a mean loss is already in dout"),
+    "db_total": (
+        "summing every entry of dout into one number instead of one gradient per bias entry, shape (K,)",
+        "reduce only the batch axis, dim=0"),
+    "returns_dW_first": (
+        "returning (dW, dX, db), but the exercise asks for the tuple in the order (dX, dW, db)",
+        "return dX first, then dW, then db"),
+    "transposes_X_in_place": (
+        "calling `X.t_()`, which transposes the caller's X in place, so the tensor passed in changes shape",
+        "use the out-of-place X.T: a view that leaves X as it was"),
+    "db_keeps_dim": (
+        "summing with keepdim=True, so db is (1, K) instead of b's shape (K,)",
+        "drop keepdim: dout.sum(dim=0) has shape (K,)"),
+    # ex06 two_layer_forward_backward
+    "ex06_two_layer_forward_backward-sigmoid_grad_is_s": (
+        "computing dH = dA * A, which drops the factor (1 - A) of the sigmoid's derivative A * (1 - A)",
+        "through the sigmoid, multiply dA by A * (1 - A), with A the sigmoid's output from the forward pass"),
+    "skips_sigmoid_backward": (
+        "passing dA straight through as dH, as if the sigmoid were not in the network",
+        "go back through the sigmoid too: multiply dA by its derivative A * (1 - A) before the first linear layer"),
+    "dW1_missing_transpose": (
+        "computing dH.T @ X, which is (M, D), the transpose of dW1, instead of W1's shape (D, M)",
+        "dW1 has W1's shape (D, M): X.T (D, N) on the left of dH (N, M)"),
+    "db1_wrong_axis": (
+        "summing dH over dim=1 (the M units), which gives (N,) instead of b1's shape (M,)",
+        "sum over the batch axis, dim=0, as for every bias"),
+    "dW2_from_pre_activation": (
+        "using the pre-activation H in dW2, but the second layer's input is the sigmoid's output A",
+        "dW2 = A.T @ dy_hat: a weight's gradient uses the input that multiplied it in the forward pass"),
+    "mse_grad_missing_2": (
+        "dropping the 2 from the derivative of the square, so every gradient is half its true value",
+        "the derivative of (y_hat - y)² is 2 (y_hat - y): dy_hat = 2 * (y_hat - y) / y.numel()"),
+    "divides_by_N_only": (
+        "dividing dy_hat by N, but the loss is the mean over all N·K entries, so the gradients are K times too large",
+        "divide by the number of entries of y, y.numel() = N * K, the same count the mean uses"),
+    "loss_sum_over_classes": (
+        "summing the squared errors over the K outputs before averaging over rows: loss and gradients are K times the required mean",
+        "take the mean over all N·K entries, like F.mse_loss, and divide dy_hat by y.numel()"),
+    "ex06_two_layer_forward_backward-wrong_sign": (
+        "using y - y_hat in dy_hat, so every gradient has the opposite sign and points uphill",
+        "the derivative of (y_hat - y)² with respect to y_hat is 2 (y_hat - y): keep y_hat first"),
+    "dA_no_transpose": (
+        "computing dA = dy_hat @ W2 without the transpose: (N, K) @ (M, K) only fits when M = K, and then gives wrong numbers",
+        "dA has A's shape (N, M): multiply dy_hat (N, K) by W2.T (K, M)"),
+    "uses_autograd": (
+        "letting autograd compute the gradients with .backward(), which the instructions rule out (no autograd in this exercise)",
+        "write the backward pass by hand: dy_hat, then dW2, db2 and dA, then dH through the sigmoid, then dW1 and db1"),
+    "updates_params_in_place": (
+        "subtracting from params['W1'] in place, so the caller's weight tensor is changed",
+        "only compute and return the gradients; leave every tensor in params as it was"),
+    "autograd_under_enable_grad": (
+        "switching autograd back on with torch.enable_grad() and calling torch.autograd.grad, which the instructions rule out",
+        "write the backward pass by hand: dy_hat, then dW2, db2 and dA, then dH through the sigmoid, then dW1 and db1"),
+    "ex06_two_layer_forward_backward-drops_bias_gradients": (
+        "returning gradients only for W1 and W2, but grads must also hold b1 and b2",
+        "add the bias gradients, each summed over the batch (dim=0), under the keys 'b1' and 'b2'"),
+    # ex07 gradient_check
+    "first_entry_only": (
+        "comparing only the first entry of the two gradients, so a wrong entry anywhere else passes",
+        "take the maximum of the entry-wise relative errors over the whole tensor: `.max().item()`"),
+    "ex07_gradient_check-mean_not_max": (
+        "averaging the entry-wise relative errors, so a single wrong entry is diluted and can pass the check",
+        "take the largest entry-wise error with `.max().item()`, not `.mean()`"),
+    "verdict_inverted": (
+        "returning passed = error > tol, so a correct gradient fails and a wrong one passes",
+        "a gradient passes when its error is small: passed = error <= tol"),
+    "ignores_tol": (
+        "comparing with a fixed 1e-7 instead of the tol passed in, so gradient_check(..., tol=1e-4) still fails",
+        "use the argument: passed = error <= tol"),
+    "ex07_gradient_check-ignores_h": (
+        "calling numerical_grad without eps=h, so it always uses the library's default step instead of the h passed in",
+        "pass the step on: numerical_grad(f, X, eps=h)"),
+    "no_floor_nan": (
+        "leaving the denominator without a floor: entries where both gradients are 0 give 0 / 0 = nan and a correct gradient fails",
+        "floor it: `torch.maximum(a.abs(), numeric.abs()).clamp(min=1e-12)`"),
+    "compares_with_itself": (
+        "overwriting the numerical gradient with the analytic one, so the error is always 0 and every gradient passes",
+        "compare analytic_grad with the result of numerical_grad(f, X, eps=h), kept in a variable of its own"),
+    "ex07_gradient_check-no_abs_in_numerator": (
+        "using the signed difference a - n, so entries where the analytic gradient is too small give negative errors the max passes over",
+        "take |a - n| entry-wise before dividing and taking the max"),
+    "absolute_error": (
+        "returning the largest absolute difference without dividing, so the error depends on the gradient's scale",
+        "divide each |a_j - n_j| by max(|a_j|, |n_j|, 1e-12) before taking the max"),
+    "returns_error_only": (
+        "returning only the error, but the function must return the pair (error, passed)",
+        "return a tuple: the error as a Python float and passed = error <= tol as a bool"),
+    "tensor_verdict": (
+        "keeping the error as a 0-dim tensor, so error and passed come back as tensors, not a float and a bool",
+        "call `.item()` on the max: then error is a float and error <= tol is a Python bool"),
+    "ex07_gradient_check-calls_library_relative_error": (
+        "calling the course library's `relative_error`, which the instructions rule out; only `numerical_grad` may come from the library",
+        "write the relative error out: |a - n| over `torch.maximum(a.abs(), n.abs()).clamp(min=1e-12)`, entry by entry, then the max"),
+    "calls_library_grad_check": (
+        "calling the course library's `grad_check`, which the instructions rule out; only `numerical_grad` may come from the library",
+        "get n = numerical_grad(f, X, eps=h) and compute the max entry-wise relative error yourself, in float64"),
+    "ex07_gradient_check-subtracts_in_place": (
+        "calling `sub_` on a: for a float64 analytic_grad `.to()` returns that same tensor, so the caller's gradient is overwritten",
+        "compute out of place: `(a - numeric).abs()` creates a new tensor"),
+}
