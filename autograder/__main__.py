@@ -27,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fresh", action="store_true", help="forget earlier runs in OUT and grade everything again")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run the notebooks on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers")
     p.add_argument("--no-sandbox", action="store_true", help="run notebooks without bubblewrap isolation (only for trusted notebooks)")
+    p.add_argument("--reveal-hidden-tests", action="store_true",
+                   help="show the hidden tests' code in students' feedback (by default it shows each test's outcome and message only)")
+    p = sub.add_parser("similarity", help="report which submissions share answer code (for instructors)")
+    p.add_argument("lab")
+    p.add_argument("submissions", type=Path, help="folder laid out as <student>/<lab>/<notebook>.ipynb")
+    p.add_argument("--out", type=Path, required=True, help="where similarity.html and similarity.csv are written (not feedback/)")
+    p.add_argument("--threshold", type=float, default=None, help="lowest score reported, 0 to 1 (default 0.5)")
     args = parser.parse_args(argv)
 
     from .course import resolve_lab
@@ -62,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             results = grade(lab, args.submissions, args.out, timeout=args.timeout, workers=args.workers,
                             memory=int(args.memory * 2**30), resume=not args.fresh, isolate=not args.no_sandbox, roster=args.roster,
-                            scheduler=args.scheduler)
+                            scheduler=args.scheduler, reveal_hidden_tests=args.reveal_hidden_tests)
         except SandboxUnavailable as err:
             print(f"cannot grade: {err}", file=sys.stderr)
             return 2
@@ -76,6 +83,22 @@ def main(argv: list[str] | None = None) -> int:
             tail = f"  ({r.reason})" if r.reason else ""
             print(f"{r.student:<20} {r.score:g}/{r.max_score:g}{tail}")
         print(f"wrote {args.out / 'grades.csv'} and {args.out / 'feedback'}/")
+        return 0
+    if args.cmd == "similarity":
+        from .course import GradingError
+        from .similarity import THRESHOLD, similarity_report
+
+        lab = resolve_lab(args.lab)
+        threshold = THRESHOLD if args.threshold is None else args.threshold
+        try:
+            pairs = similarity_report(lab, args.submissions, args.out, threshold, progress=lambda line: print(line, file=sys.stderr))
+        except GradingError as err:
+            print(f"cannot report: {err}", file=sys.stderr)
+            return 2
+        for pair in pairs:
+            print(f"{pair.student_a:<20} {pair.student_b:<20} {pair.score:.2f}  {pair.shared_lines} shared lines")
+        print(f"{len(pairs)} pair(s) from a score of {threshold:g}; "
+              f"wrote {args.out / 'similarity.html'} and {args.out / 'similarity.csv'}")
         return 0
     return 2
 

@@ -48,7 +48,7 @@ def repo(tmp_path):
 
 
 def test_guide_has_the_steps():
-    assert set(guide_blocks()) == {"setup", "stock", "course"}
+    assert set(guide_blocks()) == {"setup", "stock", "course", "similarity"}
 
 
 def hand_in(repo):
@@ -90,3 +90,23 @@ def test_course_grader_path(repo):
         exported = {r["student_id"]: r for r in csv.DictReader(f)}
     assert float(exported["ada"]["score"]) == 15 and exported["ada"]["first_name"] == "Ada"
     assert float(exported["bob"]["score"]) == 0
+
+
+def test_similarity_step(repo):
+    """Step 4 flags a renamed, reformatted and commented copy, and not the others; the report is not feedback."""
+    from tests.test_similarity import cohort, disguise
+
+    run_block(repo, "setup")
+    hand_in(repo)
+    released = nbformat.read(LABS / LAB / f"{LAB}.ipynb", as_version=4)
+    own = cohort(LAB)["half1"]
+    for student, answers in (("cat", own), ("dan", {g: disguise(a) for g, a in own.items()}), ("eli", cohort(LAB)["half2"])):
+        folder = repo / ".nbgrader" / "submitted" / student / LAB
+        folder.mkdir(parents=True)
+        nbformat.write(fill_answers(released, answers), folder / f"{LAB}.ipynb")
+    run_block(repo, "similarity")
+    out = repo / "grades" / "lab01"
+    with open(out / "similarity.csv", newline="") as f:
+        pairs = {frozenset((r["student_a"], r["student_b"])) for r in csv.DictReader(f)}
+    assert pairs == {frozenset(("cat", "dan"))}, pairs
+    assert (out / "similarity.html").is_file() and not (out / "feedback").exists()

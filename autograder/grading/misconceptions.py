@@ -119,12 +119,14 @@ def catalogue_cells(plan, nb, probes: list[dict], known: list[Known]) -> tuple[l
         cells.append({"index": i, "source": cell.source, "probes": []})
         for gid in [g for g, at in last_test.items() if at == i]:
             mine = by_answer.get(gid, [])
+            first: dict[int, int] = {}  # probe id -> its id in this job, the first time it was sent
             for k in (k for k in known if k.answer == gid and mine):
                 forget = "".join(f"globals().pop({name!r}, None)\n" for name in sorted(plan.names_of(gid)))
                 sent = []
                 for p in mine:
                     ids[n] = (k.id, p["id"])
-                    sent.append({**p, "id": n})
+                    sent.append({"id": n, "repeat": first[p["id"]]} if p["id"] in first else {**p, "id": n})
+                    first.setdefault(p["id"], n)
                     n += 1
                 cells.append({"index": n, "source": forget + k.source, "probes": sent})
                 cells.append({"index": n + 1, "source": forget + reference[gid], "probes": []})

@@ -272,6 +272,7 @@ def execute(shell, job: dict, emit) -> None:
     signal.signal(signal.SIGALRM, on_alarm)
     recorder = P.Recorder(shell.user_ns, set(job.get("visible", ())), int(job.get("seed", 0)),
                           {n for c in job["cells"] for n in c.get("wrap", ())}) if job.get("record") else None
+    sent: dict = {}  # probe id -> probe, for the grader's mutant runs, which send each exercise's probes once
     for cell in job["cells"]:
         shell.execution_count = shell.execution_count or 1
         timer[0] = timeout  # (a probe may have set its own)
@@ -297,7 +298,7 @@ def execute(shell, job: dict, emit) -> None:
                 elif callable(obj) and type(obj).__name__ == "function":
                     shell.user_ns[name] = recorder.wrap_function(name, obj)
         emit({"op": "cell", "index": cell["index"], "outputs": cap.finish(), "execution_count": cap.execution_count})
-        answer_probes(shell, cell.get("probes", ()), emit, current, timer)
+        answer_probes(shell, [_resolve(p, sent) for p in cell.get("probes", ())], emit, current, timer)
     signal.setitimer(signal.ITIMER_REAL, 0)
     if recorder is not None:
         sys.stdout, sys.stderr = _Stream([None], "stdout"), _Stream([None], "stderr")
@@ -305,6 +306,15 @@ def execute(shell, job: dict, emit) -> None:
         for probe, signature in P.make_probes(shell.user_ns, recorder.records, int(job.get("seed", 0))):
             emit({"op": "reference_probe", "probe": probe, "signature": signature})
     emit({"op": "done"})
+
+
+def _resolve(probe: dict, sent: dict) -> dict:
+    """A probe as sent, or ``{"id": n, "repeat": k}``: probe ``k`` of this job again, answered under id ``n``."""
+    if "repeat" in probe:
+        base = sent.get(probe["repeat"])
+        return {**base, "id": probe["id"]} if base else {"id": probe["id"], "name": "", "kind": "call", "seed": 0}
+    sent[probe.get("id")] = probe
+    return probe
 
 
 def answer_probes(shell, probes, emit, current=None, timer=None) -> None:
