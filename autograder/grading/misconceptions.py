@@ -43,9 +43,12 @@ def known_mistakes(lab: str) -> list[Known]:
     from ..course import strip_solution_markers
     from ..notebook import nbg
 
+    said = [m for m in M.load(lab) if m.mistake and m.hint]
+    if not said:
+        return []
     src = M.lab_source(lab)
     out = []
-    for m in M.load(lab):
+    for m in said:
         if m.mistake and m.hint:
             cell = next(c for c in M.apply(src, m).cells if nbg(c).get("grade_id") == m.answer and nbg(c).get("solution"))
             out.append(Known(m.id, m.answer, strip_solution_markers(cell.source), m.mistake, m.hint))
