@@ -82,3 +82,12 @@ def test_mutant_cells_send_each_probe_once_and_put_the_reference_back(tmp_path):
     at = [c["index"] for c in cells].index(first["index"])
     assert cells[at - 1]["index"] == [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "ex1_tests"][0], (
         "right after the exercise's last test cell")
+
+
+def test_a_probe_the_students_run_could_not_set_up_is_left_out():
+    """The visible test stopped at a failing check before defining a helper the probe passes."""
+    cat = catalogue(squared=SQUARED)
+    unset = raised("NameError", "t2_fs is not defined in the notebook")
+    assert cat.name("ex1", {0: SQUARED[0], 1: unset}).id == "ex1-squared"
+    assert cat.name("ex1", {0: unset, 1: unset}) is None, "at least one probe must show what the answer did"
+    assert cat.name("ex1", {0: PLUS_ONE[0], 1: unset}) is None

@@ -63,6 +63,10 @@ def _same(ref: dict, got, probe: dict) -> bool:
     return True
 
 
+def _not_set_up(sig) -> bool:
+    return isinstance(sig, dict) and sig.get("raised") == "NameError" and str(sig.get("message", "")).endswith("is not defined in the notebook")
+
+
 class Catalogue:
     """The mutants' signatures on one run's probes, and the matching."""
 
@@ -85,12 +89,23 @@ class Catalogue:
             self.by_answer.setdefault(k.answer, []).append(k)
 
     def name(self, answer: str, got: dict[int, dict]) -> Known | None:
-        """The first known mistake of exercise ``answer`` whose signature matches the student's ``got``."""
+        """The first known mistake of exercise ``answer`` whose signature matches the student's ``got``.
+
+        A probe the student's run could not even set up says nothing about the answer and is left out: its
+        test cell stopped at a failing check before it defined a helper the probe passes (a NameError for a
+        notebook name). At least one probe must match on what the answer did."""
         mine = self.probes.get(answer, [])
         for k in self.by_answer.get(answer, []):
-            sigs = self.signatures[k.id]
-            if all(_same(sigs[p["id"]], got.get(p["id"]), p) for p in mine):
-                return k
+            sigs, matched = self.signatures[k.id], 0
+            for p in mine:
+                if _not_set_up(got.get(p["id"])) and not _not_set_up(sigs[p["id"]]):
+                    continue
+                if not _same(sigs[p["id"]], got.get(p["id"]), p):
+                    break
+                matched += 1
+            else:
+                if matched:
+                    return k
         return None
 
     def candidates(self, answer: str) -> list[Known]:
