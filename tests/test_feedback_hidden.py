@@ -39,12 +39,16 @@ def page_text(html: str) -> str:
     return "".join(t.parts)
 
 
-def hidden_code_shown(html: str, lab: str) -> list[str]:
-    """The lines of ``lab``'s hidden tests that appear in a feedback page and nowhere in the released lab."""
-    released = "\n".join(c.source for c in nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4).cells)
+def hidden_code_shown(html: str, lab: str, submitted: str = "") -> list[str]:
+    """The lines of ``lab``'s hidden tests that appear in a feedback page, and neither in the released lab nor
+    in the reference answers nor in ``submitted`` (the student's own text: a hidden test may compute the
+    expected value with the same line an answer uses)."""
+    source = nbformat.read(source_notebook(lab), as_version=4)
+    released = "\n".join([c.source for c in nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4).cells]
+                         + [c.source for c in source.cells if not is_test(c)] + [submitted])
     text = page_text(html)
     found = []
-    for cell in nbformat.read(source_notebook(lab), as_version=4).cells:
+    for cell in source.cells:
         if is_test(cell):
             found += [ln for ln in hidden_lines(cell.source) if len(ln) >= 12 and ln not in released and ln in text]
     return found

@@ -86,6 +86,17 @@ def device_breaking_answers(lab):
     return {m.answer: M.answer_source(lab, m) for m in M.load(lab) if m.breaks == "device" and "returns_cpu_tensor" in m.name}
 
 
+def submitted_text(folder) -> str:
+    """The cell sources of a student's submitted notebooks ('' for ones that are not notebooks)."""
+    parts = []
+    for path in folder.rglob("*.ipynb") if folder.is_dir() else ():
+        try:
+            parts += [c.source for c in nbformat.read(path, as_version=4).cells]
+        except Exception:  # noqa: BLE001 - the broken-JSON student
+            pass
+    return "\n".join(parts)
+
+
 def read_grades(out):
     with open(out / "grades.csv", newline="") as f:
         return list(csv.DictReader(f))
@@ -185,8 +196,9 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     for student in totals:
         pages = list((out / "feedback" / student / lab).glob("*.html"))
         assert pages, f"no feedback for {student}"
+        mine = submitted_text(subs / student)
         for page in pages:  # outcomes and messages, never the hidden tests' code
-            shown = hidden_code_shown(page.read_text(encoding="utf-8"), lab)
+            shown = hidden_code_shown(page.read_text(encoding="utf-8"), lab, mine)
             assert not shown, f"{student}'s feedback shows hidden test code: {shown[:2]}"
     assert "could not be graded" in next((out / "feedback" / "cy_broken_json" / lab).glob("*.html")).read_text()
     assert before == {p: p.read_bytes() for p in subs.rglob("*.ipynb")}, "grading must never modify submissions"

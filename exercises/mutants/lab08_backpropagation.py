@@ -497,7 +497,7 @@ MISTAKES = {
         "write the relative error out: |a - n| over `torch.maximum(a.abs(), n.abs()).clamp(min=1e-12)`, entry by entry, then the max"),
     "calls_library_grad_check": (
         "calling the course library's `grad_check`, which the instructions rule out; only `numerical_grad` may come from the library",
-        "get n = numerical_grad(f, X, eps=h) and compute the max entry-wise relative error yourself, in float64"),
+        "get the numerical gradient from `numerical_grad` with step h and compute the max entry-wise relative error yourself, in float64"),
     "ex07_gradient_check-subtracts_in_place": (
         "calling `sub_` on a: for a float64 analytic_grad `.to()` returns that same tensor, so the caller's gradient is overwritten",
         "compute out of place: `(a - numeric).abs()` creates a new tensor"),
