@@ -45,19 +45,19 @@ def kernel_reuse(n: int = 6):
 
 def mnist_cnn_time_to_99(threads: int = 2, target: float = 0.99):
     """Train dlcourse.models.RECIPE from scratch (dlcourse.train.train_cnn: fit with Adam and one-cycle) on the
-    60k MNIST training images; wall time from the start of training until the test accuracy (scored 4 times
-    per epoch, scoring time included) first reaches target."""
+    50k "fit" images; wall time from the start of training until the *validation* accuracy (the 10k "val"
+    images, scored 4 times per epoch, scoring time included) first reaches target. The test set is scored once,
+    on the model it stopped at, and reported; it decides nothing."""
     import os
 
     import torch
 
     from dlcourse.data import load_mnist
     from dlcourse.models import RECIPE, mnist_cnn, normalize_mnist
-    from dlcourse.train import train_cnn
+    from dlcourse.train import evaluate_accuracy, train_cnn
 
-    X, y = load_mnist("train")
-    X_test, y_test = load_mnist("test")
-    X, X_test = normalize_mnist(X), normalize_mnist(X_test)
+    (X, y), (X_val, y_val), (X_test, y_test) = (load_mnist(s) for s in ("fit", "val", "test"))
+    X, X_val, X_test = normalize_mnist(X), normalize_mnist(X_val), normalize_mnist(X_test)
     devices = [("cpu", min(threads, os.cpu_count() or 1))] + ([("cuda", None)] if torch.cuda.is_available() else [])
     old_threads = torch.get_num_threads()
     for dev, n in devices:
@@ -67,18 +67,20 @@ def mnist_cnn_time_to_99(threads: int = 2, target: float = 0.99):
         torch.manual_seed(0)
         model = mnist_cnn(RECIPE["c1"], RECIPE["c2"], hidden=RECIPE["hidden"], dropout=RECIPE["dropout"]).to(dev)
         h = train_cnn(model, X.to(dev), y.to(dev), epochs=RECIPE["epochs"], batch_size=RECIPE["batch_size"],
-                      max_lr=RECIPE["max_lr"], X_val=X_test.to(dev), y_val=y_test.to(dev), evals_per_epoch=4,
+                      max_lr=RECIPE["max_lr"], X_val=X_val.to(dev), y_val=y_val.to(dev), evals_per_epoch=4,
                       target=target, generator=torch.Generator().manual_seed(0))
+        test = evaluate_accuracy(model, X_test.to(dev), y_test.to(dev))
         torch.set_num_threads(old_threads)
         last = h["evals"][-1]
         where = f"{dev}" + (f", {n} threads" if n is not None else "")
         load = f"load avg {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         if h["reached"] is None:
-            yield (f"MNIST CNN time to {target:.0%} ({where})", float("nan"), "s",
-                   f"NOT reached: {last['val_accuracy']:.2%} after {last['epoch']:.2f} epochs, {h['seconds']:.1f}s; {load}")
+            yield (f"MNIST CNN time to {target:.0%} validation accuracy ({where})", float("nan"), "s",
+                   f"NOT reached: {last['val_accuracy']:.2%} after {last['epoch']:.2f} epochs, {h['seconds']:.1f}s; "
+                   f"test acc {test:.2%} (scored once); {load}")
         else:
-            yield (f"MNIST CNN time to {target:.0%} ({where})", h["reached"], "s",
-                   f"test acc {last['val_accuracy']:.2%} at epoch {last['epoch']:.2f}; {load}")
+            yield (f"MNIST CNN time to {target:.0%} validation accuracy ({where})", h["reached"], "s",
+                   f"val acc {last['val_accuracy']:.2%} at epoch {last['epoch']:.2f}; test acc {test:.2%} (scored once); {load}")
 
 
 def class_of_40(root, lab: str, n: int = 40):

@@ -31,6 +31,11 @@ FILES = {
 #: Training-set statistics of MNIST pixels scaled to [0, 1] (see datasets/mnist/README.md).
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
+#: The validation set: 10,000 images of MNIST's training file, drawn once with ``torch.randperm(60000)``
+#: under ``manual_seed(0)`` (the split lecture 07 makes); ``load_mnist("fit")`` is the other 50,000. Every
+#: choice the course makes (when to stop, which epoch count, which threshold) is made on it, never on "test".
+MNIST_VAL_SIZE, MNIST_VAL_SEED = 10_000, 0
+
 FIX = (
     "Restore it from git (`git checkout -- datasets/`) or copy it again from the course's "
     "shared/datasets folder; then re-run the cell."
@@ -111,13 +116,19 @@ def load_mnist(
 
     X: (N, 1, 28, 28) float32 in [0, 1] — or standardised with the training mean/std when
     ``normalize=True``; (N, 784) when ``flatten=True``. y: (N,) int64 class labels 0–9.
-    ``split`` is ``"train"`` (60,000 images) or ``"test"`` (10,000); ``limit`` keeps the first N.
+    ``split`` is ``"train"`` (all 60,000 training images), ``"fit"`` (50,000 of them) and ``"val"`` (the other
+    10,000: the validation set, see :data:`MNIST_VAL_SIZE`), or ``"test"`` (10,000, scored once, at the end);
+    ``limit`` keeps the first N.
     """
-    prefix = {"train": "train", "test": "t10k"}.get(split)
+    prefix = {"train": "train", "fit": "train", "val": "train", "test": "t10k"}.get(split)
     if prefix is None:
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        raise ValueError(f"split must be 'train', 'fit', 'val' or 'test', got {split!r}")
     images = _read_idx(verified_path(f"mnist/{prefix}-images-idx3-ubyte.gz", root), 2051)
     labels = _read_idx(verified_path(f"mnist/{prefix}-labels-idx1-ubyte.gz", root), 2049)
+    if split in ("fit", "val"):
+        perm = torch.randperm(len(labels), generator=torch.Generator().manual_seed(MNIST_VAL_SEED)).numpy()
+        keep = perm[len(labels) - MNIST_VAL_SIZE:] if split == "val" else perm[:len(labels) - MNIST_VAL_SIZE]
+        images, labels = images[keep], labels[keep]
     if limit is not None:
         images, labels = images[:limit], labels[:limit]
     X = torch.from_numpy(images.copy()).to(torch.float32).div_(255.0).unsqueeze(1)

@@ -1,4 +1,4 @@
-"""The small MNIST CNN of lecture 12 and the recipe that trains it to 99% test accuracy.
+"""The small MNIST CNN of lecture 12 and the recipe that trains it past 99% validation accuracy.
 
 * :func:`mnist_cnn` builds the classic two conv+pool blocks followed by a fully connected classifier
   (batch norm after each convolution makes it train fast);
@@ -16,10 +16,12 @@ from .data import MNIST_MEAN, MNIST_STD
 
 __all__ = ["MNIST_MEAN", "MNIST_STD", "RECIPE", "mnist_cnn", "normalize_mnist"]
 
-#: The settings lecture 12 and the benchmark ``python -m bench mnist_cnn_time_to_99`` use: 99% test accuracy
-#: after about 2.25 of the 3 scheduled epochs (measured with 1 and 2 CPU threads; see the benchmark for the
-#: time). With a 2-epoch schedule the run ended at 98.99% on a loaded machine: 3 leaves evaluations to spare.
-RECIPE = {"c1": 8, "c2": 16, "hidden": 128, "dropout": 0.1, "epochs": 3, "batch_size": 128, "max_lr": 0.01}
+#: The settings lecture 12, lab 12 and the benchmark ``python -m bench mnist_cnn_time_to_99`` use. Training
+#: stops at the first validation score (``load_mnist("val")``, 4 per epoch) of 99% or more within the 3
+#: scheduled epochs; the test set is scored once afterwards (tests/test_lectures.py records both). Chosen on the
+#: validation set alone, with seeds 0 and 1: 8 and 16 channels ended the 3 epochs right at the 99% line, so the
+#: channels were doubled; nothing here was chosen on test data.
+RECIPE = {"c1": 16, "c2": 32, "hidden": 128, "dropout": 0.1, "epochs": 3, "batch_size": 128, "max_lr": 0.01}
 
 
 def mnist_cnn(c1: int = 16, c2: int = 32, *, hidden: int = 0, dropout: float = 0.0, batchnorm: bool = True,

@@ -84,7 +84,7 @@ def test_train_cnn_is_fit_with_adam_and_one_cycle():
                   evals_per_epoch=2, generator=torch.Generator().manual_seed(3))
     assert tuple(h) == TRAIN_CNN_KEYS == ("batch_loss", "evals", "seconds", "reached", "steps", "optimizer")
     opt = torch.optim.Adam(b.parameters(), lr=0.02, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.02, total_steps=8)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.02, total_steps=8, pct_start=0.25)
     ref = fit(b, nn.CrossEntropyLoss(), opt, X, y, epochs=2, batch_size=16, progress=False, X_val=X[:20],
               y_val=y[:20], evals_per_epoch=2, generator=torch.Generator().manual_seed(3), scheduler=sched)
     assert h["batch_loss"] == ref["batch_loss"] and h["steps"] == ref["steps"] == 8

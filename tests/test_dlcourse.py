@@ -158,8 +158,19 @@ def test_mnist_train_statistics_match_readme():
 
 
 def test_load_mnist_rejects_bad_split():
-    with pytest.raises(ValueError, match="'train' or 'test'"):
+    with pytest.raises(ValueError, match="'train', 'fit', 'val' or 'test'"):
         load_mnist("validation")
+
+
+def test_fit_and_val_split_the_training_file_once_and_for_all():
+    """"fit" (50,000) and "val" (10,000) partition MNIST's training file, as lecture 07's seeded split does."""
+    X, y = load_mnist("train")
+    (Xf, yf), (Xv, yv) = load_mnist("fit"), load_mnist("val")
+    assert (len(yf), len(yv)) == (50_000, 10_000)
+    perm = torch.randperm(60_000, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(Xf, X[perm[:50_000]]) and torch.equal(Xv, X[perm[50_000:]]) and torch.equal(yv, y[perm[50_000:]])
+    assert torch.equal(load_mnist("val", limit=7)[1], yv[:7])
+    assert torch.bincount(yv).min() > 900, "every digit is in the validation set"
 
 
 @pytest.fixture

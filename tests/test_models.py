@@ -37,7 +37,7 @@ def test_mnist_cnn_counts_the_parameters_of_its_layers():
     convs = 9 * c1 + 9 * c1 * c2            # no conv bias: batch norm adds its own shift
     norms = 2 * c1 + 2 * c2                 # a scale and a shift per channel
     head = c2 * 7 * 7 * hidden + hidden + hidden * 10 + 10
-    assert sum(p.numel() for p in m.parameters()) == convs + norms + head == 103_042
+    assert sum(p.numel() for p in m.parameters()) == convs + norms + head == 206_970
 
 
 def reference_forward(m, x, *, training):
@@ -81,7 +81,7 @@ def test_normalize_mnist_uses_the_training_statistics_of_data_py():
 
 
 def test_recipe_builds_the_lecture_model():
-    assert RECIPE == {"c1": 8, "c2": 16, "hidden": 128, "dropout": 0.1, "epochs": 3, "batch_size": 128,
+    assert RECIPE == {"c1": 16, "c2": 32, "hidden": 128, "dropout": 0.1, "epochs": 3, "batch_size": 128,
                       "max_lr": 0.01}
     m = mnist_cnn(RECIPE["c1"], RECIPE["c2"], hidden=RECIPE["hidden"], dropout=RECIPE["dropout"])
     assert m(torch.zeros(2, 1, 28, 28)).shape == (2, 10)

@@ -133,7 +133,7 @@ def test_reference_scores_full_marks(lab):
 
 # Numbers a lab's solution promises, recorded with dlcourse.report.headline: name -> (least, most).
 LAB_HEADLINES = {
-    "lab12_cnn_mnist": {"mnist_cnn_test_accuracy": (0.99, 1.0)},
+    "lab12_cnn_mnist": {"mnist_cnn_test_accuracy": (0.985, 1.0)},  # scored once, after stopping on validation
 }
 
 
