@@ -51,7 +51,7 @@ def collect(nb) -> dict[str, float]:
     return found
 
 
-_QUOTE = re.compile(r"(?P<number>-?\d[\d,]*(?:\.\d+)?)(?P<percent>\s*%)?(?P<after>[^<\n]{0,12}?)"
+_QUOTE = re.compile(r"(?P<number>-?\d[\d,]*(?:\.\d+)?)(?P<percent>\s*%)?(?P<after>[^<\n\d]{0,12}?)"
                     r"<!--\s*(?P<notebook>\w+):(?P<name>\w+)\s*(?:±|\+-)\s*(?P<tol>\d+(?:\.\d+)?)\s*-->")
 
 

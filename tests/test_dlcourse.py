@@ -546,3 +546,16 @@ def test_float_of_a_loss_that_requires_grad_is_silent_once_dlcourse_is_imported(
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "4.0"
     assert "requires_grad" not in run.stderr and "other warnings still show" in run.stderr
+
+
+def test_quotes_find_marked_numbers_and_compare_them_in_their_units():
+    from dlcourse.report import quotes
+
+    text = ("stops after 2.25 epochs<!-- lec12_cnn_mnist:mnist_cnn_stop_epoch ±0.5 --> at 99.08%<!-- lec12_cnn_mnist:v ±0.3 -->; "
+            "$33 \\cdot 33 \\cdot 2 = 2178$<!-- lec13_architectures:crops ±0 -->, 61,706<!-- lec13_architectures:n ±0 --> "
+            "and 12 unmarked numbers")
+    q = quotes(text)
+    assert [(x.text, x.name) for x in q] == [("2.25", "mnist_cnn_stop_epoch"), ("99.08%", "v"), ("2178", "crops"), ("61,706", "n")]
+    assert q[1].agrees(0.9930) and not q[1].agrees(0.9870), "a percentage is compared in percentage points"
+    assert q[2].agrees(2178.0) and not q[2].agrees(2048.0)
+    assert q[3].value == 61706 and q[0].notebook == "lec12_cnn_mnist"
