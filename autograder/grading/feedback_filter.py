@@ -24,8 +24,9 @@ import re
 
 import nbformat
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool
+
+from ..notebook import is_test
 
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 HIDDEN_MARK = "\x1e[hidden tests start]\x1e"  # written to stdout where the hidden tests begin (stock autograde)
@@ -34,10 +35,6 @@ CUT_NOTE = "[what the cell printed while the hidden tests ran is not shown]\n"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _MARK_CODE = f"__import__('sys').stdout.write({HIDDEN_MARK!r}); "
 _SAVED = "dlcourse_source_before_mark"
-
-
-def _is_test(cell) -> bool:
-    return cell.cell_type == "code" and bool(is_grade(cell)) and not is_solution(cell)
 
 
 def hidden_lines(source: str) -> list[str]:
@@ -103,7 +100,7 @@ class MarkHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         for cell in nb.cells:
-            if _is_test(cell) and BEGIN in cell.source:
+            if is_test(cell) and BEGIN in cell.source:
                 cell.metadata[_SAVED] = cell.source
                 cell.source = "\n".join(_MARK_CODE + line if line.startswith(BEGIN) else line for line in cell.source.split("\n"))
         return nb, resources
@@ -128,12 +125,12 @@ class HideHiddenTests(NbGraderPreprocessor):
         if self.reveal:
             self._reveal(nb, resources)
             for cell in nb.cells:
-                for out in cell.get("outputs", []) if _is_test(cell) else ():
+                for out in cell.get("outputs", []) if is_test(cell) else ():
                     if out.get("output_type") == "stream":
                         out["text"] = str(out.get("text", "")).replace(HIDDEN_MARK, "")
             return nb, resources
         for cell in nb.cells:
-            if _is_test(cell):
+            if is_test(cell):
                 hide(cell)
         return nb, resources
 
@@ -144,7 +141,7 @@ class HideHiddenTests(NbGraderPreprocessor):
         info = resources["nbgrader"]
         with Gradebook(info["db_url"]) as gb:
             for cell in nb.cells:
-                if _is_test(cell):
+                if is_test(cell):
                     try:
                         cell.source = gb.find_source_cell(cell.metadata["nbgrader"]["grade_id"], info["notebook"], info["assignment"]).source
                     except MissingEntry:

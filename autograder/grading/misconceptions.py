@@ -40,19 +40,9 @@ def known_mistakes(lab: str) -> list[Known]:
         from exercises import mutants as M
     except ImportError:  # a course copy without the exercises package: nothing to name
         return []
-    from ..course import strip_solution_markers
-    from ..notebook import nbg
-
     said = [m for m in M.load(lab) if m.mistake and m.hint]
-    if not said:
-        return []
-    src = M.lab_source(lab)
-    out = []
-    for m in said:
-        if m.mistake and m.hint:
-            cell = next(c for c in M.apply(src, m).cells if nbg(c).get("grade_id") == m.answer and nbg(c).get("solution"))
-            out.append(Known(m.id, m.answer, strip_solution_markers(cell.source), m.mistake, m.hint))
-    return out
+    src = M.lab_source(lab) if said else None
+    return [Known(m.id, m.answer, M.answer_source(lab, m, src), m.mistake, m.hint) for m in said]
 
 
 def _same(ref: dict, got, probe: dict) -> bool:
@@ -117,13 +107,10 @@ def catalogue_cells(plan, nb, probes: list[dict], known: list[Known]) -> tuple[l
     (``nb``, assembled), and after each exercise's last test cell, for every mutant of that exercise, its
     answer (the reference's names forgotten first) with that exercise's probes, then the reference answer
     again. Returns the cells and ``{probe id in this job: (mutant id, probe id)}``."""
-    from .plan import graded_end, is_test, nbg
+    from .plan import graded_end
 
     end = graded_end(nb)
-    last_test = {}
-    for i, cell in enumerate(nb.cells):
-        if is_test(cell):
-            last_test[plan.exercise_of.get(nbg(cell)["grade_id"])] = i
+    last_test = plan.last_test_cells(nb)
     by_answer: dict[str, list[dict]] = {}
     for p in probes:
         gid = plan.owner.get(p["name"])

@@ -128,12 +128,13 @@ class Plan:
             cells.append(entry)
         return Job(cells=cells, limits=limits, record=True, visible=sorted(self.visible), seed=seed)
 
+    def last_test_cells(self, nb) -> dict[str, int]:
+        """answer grade_id -> the index of its exercise's last test cell in ``nb``."""
+        return {self.exercise_of.get(nbg(c)["grade_id"]): i for i, c in enumerate(nb.cells) if is_test(c)}
+
     def student_job(self, nb, probes: list[dict], limits: Limits) -> Job:
         """The job for an assembled notebook ``nb``: each probe (inputs only) after its exercise's last test cell."""
-        last_test = {}
-        for i, cell in enumerate(nb.cells):
-            if is_test(cell):
-                last_test[self.exercise_of.get(nbg(cell)["grade_id"])] = i
+        last_test = self.last_test_cells(nb)
         end = self.graded_end(nb)
         cells = {i: {"index": i, "source": c.source, "probes": []} for i, c in enumerate(nb.cells) if c.cell_type == "code" and i < end}
         for probe in probes:

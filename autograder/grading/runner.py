@@ -62,6 +62,7 @@ class Grader:
         self.lab, self.out, self.timeout, self.isolate = lab, Path(out).resolve(), timeout, isolate
         self.reveal_hidden_tests = bool(reveal_hidden_tests)
         self.known = known_mistakes(lab) if name_mistakes else []
+        self.known_by_id = {k.id: k for k in self.known}
         self.catalogues: dict[str, Catalogue] = {}
         self.scheduler = scheduler
         self.roster = read_roster(roster) if roster else []
@@ -123,7 +124,7 @@ class Grader:
         from ..course import fill_answers
         from ..sandbox.protocol import Job, Limits
 
-        known = [k for k in self.known if k.answer in plan.exercises]
+        known = self._known_in(plan)
         if not known or not probes:
             return {}
         nb, _ = plan.assemble(fill_answers(plan.release, plan.reference_answers()))
@@ -139,14 +140,14 @@ class Grader:
                 out.setdefault(mutant, {})[probe] = result.probes[n]
         return out
 
+    def _known_in(self, plan) -> list:
+        exercises = set(plan.exercises)
+        return [k for k in self.known if k.answer in exercises]
+
     def _catalogues(self, mutants: dict[str, dict[str, dict[int, dict]]]) -> None:
-        self.catalogues = {name: Catalogue([k for k in self.known if k.answer in plan.exercises], self.probes.get(name, []),
+        self.catalogues = {name: Catalogue(self._known_in(plan), self.probes.get(name, []),
                                            self.signatures.get(name, {}), mutants.get(name, {}), plan.owner)
                            for name, plan in self.course.plans.items()}
-
-    @property
-    def known_by_id(self) -> dict:
-        return {k.id: k for k in self.known}
 
     def probe_coverage(self) -> str:
         """One line for the instructor: which graded exercises the grader's own probes cover."""

@@ -108,10 +108,11 @@ def lab_source(lab: str):
     return nbformat.read(source_notebook(lab), as_version=4)
 
 
-def answer_source(lab: str, mutant: Mutant) -> str:
-    """The mutant's answer cell as a student would submit it (solution markers removed)."""
+def answer_source(lab: str, mutant: Mutant, src=None) -> str:
+    """The mutant's answer cell as a student would submit it (solution markers removed); ``src``: the lab's
+    source notebook, if the caller has read it already."""
     from autograder.course import strip_solution_markers
 
-    cell = next(c for c in apply(lab_source(lab), mutant).cells
+    cell = next(c for c in apply(lab_source(lab) if src is None else src, mutant).cells
                 if nbg(c).get("grade_id") == mutant.answer and nbg(c).get("solution"))
     return strip_solution_markers(cell.source)
