@@ -39,14 +39,17 @@ def test_small_lr_converges_monotonically():
     assert np.all(np.diff(s["costs"]) <= 0) and s["costs"][-1] == pytest.approx(0.0, abs=1e-15)
 
 
-def test_lr_between_1_over_L_and_2_over_L_oscillates_but_converges():
+def test_lr_between_1_over_L_and_2_over_L_zig_zags_but_converges():
     ex = LearningRateExplorer(X_TOY, Y_TOY, W0=5.0)
     lr = 0.8 * ex.lr_max
     s = ex.update(lr=lr, steps=30)
-    assert s["regime"] == "oscillates" and s["factor"] == pytest.approx(1 - lr * 28 / 3)
+    assert s["regime"] == "zig-zags" and s["factor"] == pytest.approx(1 - lr * 28 / 3)
     err = s["W"] - 1.0
     assert np.all(err[:-1] * err[1:] < 0), "W must jump to the other side of W* at every step"
     assert abs(err[-1]) < abs(err[0]) * 0.61 ** 30 * 1.01
+    assert np.all(np.diff(s["costs"]) < 0), "zig-zagging is not oscillating: the cost still falls at every step"
+    gap = s["costs"] - ex.best_cost
+    assert np.allclose(gap[1:6] / gap[:5], (1 - lr * 28 / 3) ** 2), "each step multiplies cost - cost* by (1 - lr L)^2"
 
 
 def test_lr_just_above_2_over_L_diverges():
@@ -56,7 +59,7 @@ def test_lr_just_above_2_over_L_diverges():
     err = np.abs(s["W"] - 1.0)
     assert np.all(np.diff(err) > 0), "above 2/L every step lands further from W* than the last"
     assert np.all(np.diff(s["costs"]) > 0)
-    assert ex.update(lr=0.98 * ex.lr_max, steps=30)["regime"] == "oscillates"
+    assert ex.update(lr=0.98 * ex.lr_max, steps=30)["regime"] == "zig-zags"
     assert ex.update(lr=ex.lr_max, steps=4)["regime"] == "bounces"
     assert ex.update(lr=0.0, steps=3)["regime"] == "stuck"
 

@@ -15,7 +15,7 @@ from .base import Explorer
 
 
 def conv_params(c_in: int, c_out: int, k: int, bias: bool = True) -> int:
-    """Parameters of ``nn.Conv2d(c_in, c_out, k, bias=bias)``: k*k*c_in*c_out weights (+ c_out biases)."""
+    """Parameters of ``nn.Conv2d(c_in, c_out, k, bias=bias)``: k*k*C_in*C_out weights (+ C_out biases)."""
     return k * k * c_in * c_out + (c_out if bias else 0)
 
 
@@ -36,7 +36,7 @@ def receptive_field(kernels: Sequence[int], strides: Sequence[int] | None = None
 
 
 def stack_vs_single(k: int = 3, n: int = 2, channels: int = 64) -> dict:
-    """n stacked k x k convolutions (channels -> channels, no bias) against the one kernel with the same field."""
+    """n stacked k x k convolutions (C channels -> C channels, no bias) against the one kernel with the same field."""
     rf = receptive_field([k] * n)
     stack = n * conv_params(channels, channels, k, bias=False)
     single = conv_params(channels, channels, rf, bias=False)
@@ -45,7 +45,7 @@ def stack_vs_single(k: int = 3, n: int = 2, channels: int = 64) -> dict:
 
 
 def bottleneck(c_in: int = 192, c_reduce: int = 16, c_out: int = 32, k: int = 5, size: int = 28) -> dict:
-    """A k x k convolution c_in -> c_out, directly or after a 1x1 reduction to c_reduce channels (no biases).
+    """A k x k convolution C_in -> C_out, directly or after a 1x1 reduction to c_reduce channels (no biases).
 
     Also the multiply-adds on a size x size feature map (padding keeps the size).
     """

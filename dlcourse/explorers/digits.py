@@ -27,7 +27,7 @@ PRESETS = {
 
 def parse_strokes(text: str) -> list[np.ndarray]:
     """``"x,y x,y ...; x,y ..."`` (coordinates in [0, 1], y down; ``;`` starts a new stroke) -> list of
-    (P, 2) arrays. An empty string gives no strokes."""
+    (n_points, 2) arrays. An empty string gives no strokes."""
     strokes = []
     for part in text.split(";"):
         pts = [p for p in part.replace("\n", " ").split() if p]
@@ -46,9 +46,9 @@ def parse_strokes(text: str) -> list[np.ndarray]:
 def render_strokes(strokes, *, size: int = 28, thickness: float = 2.2, margin: int = 4) -> torch.Tensor:
     """Draw polylines into a (1, 1, size, size) float32 image in [0, 1], anti-aliased.
 
-    ``strokes``: a list of (P, 2) point arrays (or the text accepted by :func:`parse_strokes`), coordinates in
-    [0, 1] mapped into the central ``size - 2*margin`` pixels (MNIST digits sit in a 20x20 box). A pixel's
-    ink falls off linearly over one pixel beyond ``thickness / 2`` from the nearest segment.
+    ``strokes``: a list of (n_points, 2) point arrays (or the text accepted by :func:`parse_strokes`),
+    coordinates in [0, 1] mapped into the central ``size - 2*margin`` pixels (MNIST digits sit in a 20x20
+    box). A pixel's ink falls off linearly over one pixel beyond ``thickness / 2`` from the nearest segment.
     """
     if isinstance(strokes, str):
         strokes = parse_strokes(strokes)

@@ -227,14 +227,18 @@ class BatchSizeExplorer(Explorer):
 class LearningRateExplorer(Explorer):
     """Gradient descent on the cost of H(x) = W x (one weight, no bias): what the learning rate does.
 
-    The cost is a parabola in W with second derivative L = 2 mean(x²), so one step maps the distance to the
-    minimum W* = mean(x y) / mean(x²) to (1 - lr L) times itself: the run creeps down one side of the bowl
-    for lr < 1/L, zig-zags across it but still converges for 1/L < lr < 2/L, and diverges for lr > 2/L.
+    The cost is a parabola in W with second derivative L = 2 mean(x²) (the curvature: in lecture 03, L is not
+    a loss), so one step maps the distance to the minimum W* = mean(x y) / mean(x²) to (1 - lr L) times
+    itself, and the excess cost cost(W) - cost(W*) = (L / 2)(W - W*)² to (1 - lr L)² times itself: the run
+    creeps down one side of the bowl for lr < 1/L, zig-zags across it for 1/L < lr < 2/L (W overshoots W*
+    every step, the jumps shrink and the cost still falls at every step), and diverges for lr > 2/L.
     Left: the bowl cost(W) with the path of ``steps`` steps from ``W0``; right: the distance to the minimum
     cost after each step (log scale). ``update(lr=.., steps=.., W0=..)`` returns ``{"W": path (steps + 1,),
     "costs": cost at each point, "W_star", "L", "lr_max" (= 2 / L), "factor" (= 1 - lr L), "regime"}``
-    with ``regime`` one of "stuck" (lr = 0), "converges", "oscillates" (converges while zig-zagging),
-    "bounces" (lr = 2/L exactly: forever between two points) and "diverges". Computed in NumPy (float64).
+    with ``regime`` one of "stuck" (lr = 0), "converges" (from one side), "zig-zags" (converges while
+    jumping across W*), "bounces" (lr = 2/L exactly: forever between two points) and "diverges". (Lab 03's
+    ``classify_run`` says "oscillating" for something else: a run whose cost went up at least once.)
+    Computed in NumPy (float64).
     """
 
     def __init__(self, x, y, *, W0: float = 0.0, lr=None, max_steps: int = 30, lr_range=None,
@@ -282,7 +286,7 @@ class LearningRateExplorer(Explorer):
             return "bounces"
         if abs(factor) > 1:
             return "diverges"
-        return "converges" if factor >= 0 else "oscillates"
+        return "converges" if factor >= 0 else "zig-zags"
 
     def path(self, lr: float, steps: int, W0: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """W and the cost at each of the ``steps + 1`` points of gradient descent from ``W0``."""

@@ -9,17 +9,19 @@ from .base import Explorer
 
 
 class XORTrainingExplorer(Explorer):
-    """Scrub through the training of a 2 → hidden → 1 sigmoid network on XOR with a step slider.
+    """Scrub through the training of a 2 → M → 1 sigmoid network on XOR (M = ``hidden`` units) with a step slider.
 
     Training (:func:`xor_net_training`: NumPy, full batch, mean BCE, plain gradient descent with ``lr``) runs
     once per hidden size, for all ``seeds`` at once, and keeps the parameters every ``every`` steps, so moving
-    the slider or picking another seed only redraws. Left: the decision surface P(y = 1 | x) over the input plane, the 0.5 contour and the four
-    points; middle: the four points in the space of the first two hidden units (where the output unit draws
-    its line); right: the loss and the accuracy over training, the current step marked.
+    the slider or picking another seed only redraws. Left: the decision surface P(y = 1 | x) over the input
+    plane, the 0.5 contour and the four points; middle: the four points in the space of the first two hidden
+    units, their activations A1 = σ(X W1 + b1) (where the output unit draws its line); right: the loss and the
+    accuracy over training, the current step marked.
 
     ``update(step=.., hidden=.., seed=..)`` returns ``{"step" (rounded down to a snapshot), "hidden",
-    "seed", "loss", "accuracy", "y_hat" (4,), "H" (4, hidden), "surface" (grid, grid) probabilities,
-    "grid" (the 1-D coordinates of the surface), "params"}``.
+    "seed", "loss", "accuracy", "y_hat" (4,), "H" (4, hidden): the hidden activations A1 (the key keeps lab
+    09's cache name), "surface" (grid, grid) probabilities, "grid" (the 1-D coordinates of the surface),
+    "params"}``.
     """
 
     def __init__(self, *, hidden: int = 2, seed: int = 0, steps: int = 3000, lr: float = 1.0, every: int = 10,
@@ -101,13 +103,13 @@ class XORTrainingExplorer(Explorer):
             ax.scatter([a], [c2], s=120, c=c, marker=m, edgecolors="k", zorder=3, gid="hidden point")
             ax.annotate(f"({x1:.0f},{x2:.0f})", (a, c2), textcoords="offset points", xytext=off, fontsize=8)
         if hidden == 1:
-            title = "hidden space: h1 only (the output's 0.5 line)"
+            title = "hidden space: unit 1 only (the output's 0.5 line)"
         elif hidden == 2:
-            title = "hidden space (h1, h2), the output's 0.5 line"
+            title = "hidden space (A1: units 1, 2), the output's 0.5 line"
         else:
-            title = f"hidden space: units 1 and 2 of {hidden}"
-        ax.set(xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xlabel="h1", ylabel="h2" if hidden >= 2 else "", aspect="equal",
-               title=title)
+            title = f"hidden space (A1): units 1 and 2 of {hidden}"
+        ax.set(xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xlabel="hidden unit 1",
+               ylabel="hidden unit 2" if hidden >= 2 else "", aspect="equal", title=title)
         ax.title.set_fontsize(10)
 
         ax = self.axes[2]
