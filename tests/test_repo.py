@@ -73,12 +73,13 @@ def test_setup_cells_are_read_only_and_known(lab):
     # it runs for the saved notebook is exactly what it runs for today's lab with the same answers, so the two
     # grade the same (tests/test_grading.py grades the latter to full marks; stock nbgrader, which keeps the
     # saved setup cells, is checked there too, for the labs whose setup cells changed)
-    from autograder.course import fill_answers, solution_answers
+    from autograder.course import fill_answers
     from autograder.grading.plan import Plan
 
     plan = Plan.build(SOLUTIONS / lab / f"{lab}.ipynb", LABS / lab / f"{lab}.ipynb")
     assembled, authored = plan.assemble(saved)
-    today, authored_today = plan.assemble(fill_answers(nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4), solution_answers(lab)))
+    saved_answers = {nbg(c)["grade_id"]: c.source for c in saved.cells if nbg(c).get("solution")}  # as the student wrote them
+    today, authored_today = plan.assemble(fill_answers(nbformat.read(LABS / lab / f"{lab}.ipynb", as_version=4), saved_answers))
     code = lambda nb: [c.source for c in nb.cells if c.cell_type == "code"]  # noqa: E731 (markdown is not run)
     assert code(assembled) == code(today)
     assert authored == authored_today and "added" not in authored.values()
