@@ -417,20 +417,20 @@ MISTAKES = {
         "drop keepdim: dout.sum(dim=0) has shape (K,)"),
     # ex06 two_layer_forward_backward
     "ex06_two_layer_forward_backward-sigmoid_grad_is_s": (
-        "computing dH = dA * A, which drops the factor (1 - A) of the sigmoid's derivative A * (1 - A)",
-        "through the sigmoid, multiply dA by A * (1 - A), with A the sigmoid's output from the forward pass"),
+        "computing dZ1 = dA1 * A1, which drops the factor (1 - A1) of the sigmoid's derivative A1 * (1 - A1)",
+        "through the sigmoid, multiply dA1 by A1 * (1 - A1), with A1 the sigmoid's output from the forward pass"),
     "skips_sigmoid_backward": (
-        "passing dA straight through as dH, as if the sigmoid were not in the network",
-        "go back through the sigmoid too: multiply dA by its derivative A * (1 - A) before the first linear layer"),
+        "passing dA1 straight through as dZ1, as if the sigmoid were not in the network",
+        "go back through the sigmoid too: multiply dA1 by its derivative A1 * (1 - A1) before the first linear layer"),
     "dW1_missing_transpose": (
-        "computing dH.T @ X, which is (M, D), the transpose of dW1, instead of W1's shape (D, M)",
-        "dW1 has W1's shape (D, M): X.T (D, N) on the left of dH (N, M)"),
+        "computing dZ1.T @ X, which is (M, D), the transpose of dW1, instead of W1's shape (D, M)",
+        "dW1 has W1's shape (D, M): X.T (D, N) on the left of dZ1 (N, M)"),
     "db1_wrong_axis": (
-        "summing dH over dim=1 (the M units), which gives (N,) instead of b1's shape (M,)",
+        "summing dZ1 over dim=1 (the M units), which gives (N,) instead of b1's shape (M,)",
         "sum over the batch axis, dim=0, as for every bias"),
     "dW2_from_pre_activation": (
-        "using the pre-activation H in dW2, but the second layer's input is the sigmoid's output A",
-        "dW2 = A.T @ dy_hat: a weight's gradient uses the input that multiplied it in the forward pass"),
+        "using the pre-activation Z1 in dW2, but the second layer's input is the sigmoid's output A1",
+        "dW2 = A1.T @ dy_hat: a weight's gradient uses the input that multiplied it in the forward pass"),
     "mse_grad_missing_2": (
         "dropping the 2 from the derivative of the square, so every gradient is half its true value",
         "the derivative of (y_hat - y)² is 2 (y_hat - y): dy_hat = 2 * (y_hat - y) / y.numel()"),
@@ -444,17 +444,17 @@ MISTAKES = {
         "using y - y_hat in dy_hat, so every gradient has the opposite sign and points uphill",
         "the derivative of (y_hat - y)² with respect to y_hat is 2 (y_hat - y): keep y_hat first"),
     "dA_no_transpose": (
-        "computing dA = dy_hat @ W2 without the transpose: (N, K) @ (M, K) only fits when M = K, and then gives wrong numbers",
-        "dA has A's shape (N, M): multiply dy_hat (N, K) by W2.T (K, M)"),
+        "computing dA1 = dy_hat @ W2 without the transpose: (N, K) @ (M, K) only fits when M = K, and then gives wrong numbers",
+        "dA1 has A1's shape (N, M): multiply dy_hat (N, K) by W2.T (K, M)"),
     "uses_autograd": (
         "letting autograd compute the gradients with .backward(), which the instructions rule out (no autograd in this exercise)",
-        "write the backward pass by hand: dy_hat, then dW2, db2 and dA, then dH through the sigmoid, then dW1 and db1"),
+        "write the backward pass by hand: dy_hat, then dW2, db2 and dA1, then dZ1 through the sigmoid, then dW1 and db1"),
     "updates_params_in_place": (
         "subtracting from params['W1'] in place, so the caller's weight tensor is changed",
         "only compute and return the gradients; leave every tensor in params as it was"),
     "autograd_under_enable_grad": (
         "switching autograd back on with torch.enable_grad() and calling torch.autograd.grad, which the instructions rule out",
-        "write the backward pass by hand: dy_hat, then dW2, db2 and dA, then dH through the sigmoid, then dW1 and db1"),
+        "write the backward pass by hand: dy_hat, then dW2, db2 and dA1, then dZ1 through the sigmoid, then dW1 and db1"),
     "ex06_two_layer_forward_backward-drops_bias_gradients": (
         "returning gradients only for W1 and W2, but grads must also hold b1 and b2",
         "add the bias gradients, each summed over the batch (dim=0), under the keys 'b1' and 'b2'"),
