@@ -6,7 +6,7 @@ compared outside the sandbox, match the reference; the static policy only adds n
 exactly the expected exercises keep their points, lost points give a clear reason, a leak attack finds
 nothing (its marker never appears in the executed notebook), and every honest submission in the run is
 graded exactly as when graded alone. Nobody's files change and the gradebook stays whole. Also: the policy
-never flags the reference answers or the plausible wrong answers (exercises/mutants, 815 today), and a correct or
+never flags the reference answers or the plausible wrong answers (exercises/mutants, 816 today), and a correct or
 partial submission gets exactly the score stock ``nbgrader autograde`` gives it.
 
 Attack sources live in tests/hostile_cells.py; the classes: forged scores (1), reference outputs in the

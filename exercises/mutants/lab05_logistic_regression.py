@@ -108,7 +108,7 @@ MUTANTS = [
         ("recall = tp / (tp + fn) if tp + fn > 0 else 0.0", "recall = tp / (tp + fp + tn + fn) if tp + fp + tn + fn > 0 else 0.0"),)),
     # ex06 train_logistic_regression
     Mutant("ex06_train_logistic_regression", "not_standardised", replace=(
-        ("mean, std = X.mean(dim=0), X.std(dim=0, correction=0)", "mean, std = torch.zeros_like(X[0]), torch.ones_like(X[0])"),)),
+        ("mean, std = X.mean(dim=0), X.std(dim=0, correction=1)", "mean, std = torch.zeros_like(X[0]), torch.ones_like(X[0])"),)),
     Mutant("ex06_train_logistic_regression", "no_zero_grad", replace=(("        optimizer.zero_grad()\n", ""),)),
     Mutant("ex06_train_logistic_regression", "gradient_ascent", replace=(("loss.backward()", "(-loss).backward()"),)),
     Mutant("ex06_train_logistic_regression", "standardised_in_place", replace=(
@@ -118,7 +118,9 @@ MUTANTS = [
     Mutant("ex06_train_logistic_regression", "statistics_of_standardised_data", replace=(
         ("return W.detach(), b.detach(), mean, std", "return W.detach(), b.detach(), X_std.mean(dim=0), X_std.std(dim=0)"),)),
     Mutant("ex06_train_logistic_regression", "statistics_over_wrong_axis", replace=(
-        ("mean, std = X.mean(dim=0), X.std(dim=0, correction=0)", "mean, std = X.mean(dim=1, keepdim=True), X.std(dim=1, keepdim=True, correction=0)"),)),
+        ("mean, std = X.mean(dim=0), X.std(dim=0, correction=1)", "mean, std = X.mean(dim=1, keepdim=True), X.std(dim=1, keepdim=True)"),)),
+    Mutant("ex06_train_logistic_regression", "population_std", replace=(
+        ("mean, std = X.mean(dim=0), X.std(dim=0, correction=1)", "mean, std = X.mean(dim=0), X.std(dim=0, correction=0)"),)),
     Mutant("ex06_train_logistic_regression", "forgot_bias_in_logits", replace=(
         ("logits = (X_std @ W + b).squeeze(1)", "logits = (X_std @ W).squeeze(1)"),)),
     # ex07 decision_boundary
@@ -325,7 +327,7 @@ MISTAKES = {
     # ex06 train_logistic_regression
     "not_standardised": (
         "the features are not standardised (mean 0 and std 1 are used), so with raw values from 0.001 to 4000 no single lr suits them",
-        "compute `mean = X.mean(dim=0)` and `std = X.std(dim=0, correction=0)` from X, train on `(X - mean) / std`, and return those two"),
+        "compute `mean = X.mean(dim=0)` and `std = X.std(dim=0)` from X, train on `(X - mean) / std`, and return those two"),
     "no_zero_grad": (
         "the gradients are never zeroed, so each `backward()` adds to all the earlier gradients and the steps keep growing",
         "call `optimizer.zero_grad()` in every epoch, before `loss.backward()`"),
@@ -346,7 +348,10 @@ MISTAKES = {
         "return the mean and std of the raw X, the ones you used to build X_std"),
     "statistics_over_wrong_axis": (
         "mean and std are taken over each example's features (dim=1), giving (N, 1), instead of over the examples for each feature",
-        "use `X.mean(dim=0)` and `X.std(dim=0, correction=0)`: one value per feature, shape (D,)"),
+        "use `X.mean(dim=0)` and `X.std(dim=0)`: one value per feature, shape (D,)"),
+    "population_std": (
+        "std divides by N (correction=0), but this exercise asks for PyTorch's default X.std(dim=0), which divides by N - 1",
+        "use `std = X.std(dim=0)`: the course's population convention applies everywhere except this exercise, as its instructions say"),
     "forgot_bias_in_logits": (
         "the logits leave out b, so the bias never trains and the boundary must pass through the origin of the standardised data",
         "add the bias: the logits are `(X_std @ W + b).squeeze(1)`"),
