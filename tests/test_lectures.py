@@ -4,6 +4,7 @@ lecture that makes a choice (a threshold, a stopping point) makes the same one w
 shuffled."""
 import ast
 import json
+import math
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -60,7 +61,8 @@ def _assigned(cell) -> set[str]:
 
 
 def with_shuffled_test_labels(nb, names):
-    """A copy of ``nb`` with a cell after each first assignment of a name in ``names`` that shuffles it."""
+    """A copy of ``nb`` with a cell after each first assignment of a name in ``names`` that shuffles it, up to
+    the last cell that records a headline."""
     nb = nbformat.from_dict(nb)
     todo, cells = list(names), []
     for cell in nb.cells:
@@ -77,7 +79,8 @@ def with_shuffled_test_labels(nb, names):
                 "                        else _labels[_order.numpy()])\n"
                 "del _torch, _name, _labels, _order"))
     assert not todo, f"no code cell assigns {todo}: update TEST_LABELS"
-    nb.cells = cells
+    last = max(i for i, c in enumerate(cells) if c.cell_type == "code" and "headline(" in c.source)
+    nb.cells = cells[:last + 1]  # what follows records nothing (the normal run checks it)
     return nb
 
 
@@ -162,7 +165,9 @@ def test_shuffled_test_labels_change_no_choice(path):
     assert set(shuffled) == set(normal), f"the shuffled run recorded {sorted(shuffled)}, the normal one {sorted(normal)}"
     chosen = {name for name in normal if "test" not in name}
     assert chosen, f"{path.name} records no choice or validation number to compare"
-    changed = [f"{name}: {normal[name]:.6g} -> {shuffled[name]:.6g}" for name in sorted(chosen) if shuffled[name] != normal[name]]
+    # identical up to the last bits a LAPACK call may round differently from one kernel to the next
+    changed = [f"{name}: {normal[name]!r} -> {shuffled[name]!r}" for name in sorted(chosen)
+               if not math.isclose(shuffled[name], normal[name], rel_tol=1e-9, abs_tol=1e-12)]
     assert not changed, f"{path.name} decides differently when its test labels are shuffled:\n" + "\n".join(changed)
     moved = [name for name in normal if "test" in name and abs(shuffled[name] - normal[name]) > 0.05]
     assert moved, (f"{path.name}: no test-set score moved with the labels shuffled, so the shuffle did not reach "
