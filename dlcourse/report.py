@@ -78,3 +78,15 @@ def quotes(text: str) -> list[Quote]:
         out.append(Quote(m["number"] + ("%" if percent else ""), number / 100 if percent else number, m["notebook"],
                          m["name"], float(m["tol"]), percent))
     return out
+
+
+def disagreements(marked: list[Quote], found: dict[str, float], where: str) -> list[str]:
+    """A sentence for every quote in ``marked`` whose headline is missing from ``found`` (what a run recorded)
+    or differs from it by more than the quote's tolerance; ``where`` names the text that quotes it."""
+    out = []
+    for q in marked:
+        if q.name not in found:
+            out.append(f"{where} quotes {q.text} as {q.notebook}:{q.name}, which the run did not record")
+        elif not q.agrees(found[q.name]):
+            out.append(f"{where} quotes {q.text} for {q.name} (±{q.tol:g}), the run recorded {found[q.name]:.6g}")
+    return out

@@ -1,3 +1,4 @@
+import json
 import os
 import shutil
 import sys
@@ -40,6 +41,15 @@ def device_param(name: str):
 def device_params(include_cpu: bool = True) -> list:
     """The one device parametrisation: every device kind, each skipped (with the reason) where absent."""
     return [device_param(d) for d in DEVICES if include_cpu or d != "cpu"]
+
+
+def keep_recorded(stem: str, found: dict) -> None:
+    """With ``DLCOURSE_HEADLINES_OUT=DIR``, write the headline numbers a notebook's run recorded to
+    ``DIR/<stem>.json`` (e.g. for a release note listing every quoted number with its measured value)."""
+    if os.environ.get("DLCOURSE_HEADLINES_OUT"):
+        out = Path(os.environ["DLCOURSE_HEADLINES_OUT"])
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{stem}.json").write_text(json.dumps(found, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def pytest_collection_modifyitems(config, items):

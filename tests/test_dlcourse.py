@@ -559,3 +559,8 @@ def test_quotes_find_marked_numbers_and_compare_them_in_their_units():
     assert q[1].agrees(0.9930) and not q[1].agrees(0.9870), "a percentage is compared in percentage points"
     assert q[2].agrees(2178.0) and not q[2].agrees(2048.0)
     assert q[3].value == 61706 and q[0].notebook == "lec12_cnn_mnist"
+    from dlcourse.report import disagreements
+
+    wrong = disagreements(q[:2], {"mnist_cnn_stop_epoch": 2.5}, "README.md")
+    assert wrong == ["README.md quotes 99.08% as lec12_cnn_mnist:v, which the run did not record"]
+    assert len(disagreements(q[:1], {"mnist_cnn_stop_epoch": 2.9}, "x")) == 1, "2.9 is more than 0.5 from 2.25"

@@ -3,18 +3,17 @@ README or a lecture's prose quotes with a marker (``dlcourse.report.quotes``) is
 lecture that makes a choice (a threshold, a stopping point) makes the same one when its test labels are
 shuffled."""
 import ast
-import json
 import math
-import os
 from functools import lru_cache
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.course import LECTURES, ROOT, SOLUTIONS
 from autograder.engine import KernelSession
-from dlcourse.report import collect, quotes
+from autograder.notebook import python_source
+from dlcourse.report import collect, disagreements, quotes
+from tests.conftest import keep_recorded
 
 # Numbers the course promises (README syllabus), recorded in the lectures with dlcourse.report.headline:
 # name -> (least, most) acceptable value. Each is computed when the lecture runs, never typed by hand.
@@ -49,7 +48,7 @@ PERMUTATION_SEED = 20261201
 def _assigned(cell) -> set[str]:
     """Names a code cell assigns at its top level (plain and tuple targets)."""
     try:
-        tree = ast.parse("\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))))
+        tree = ast.parse(python_source(cell.source))
     except SyntaxError:
         return set()
     found = set()
@@ -115,10 +114,13 @@ def test_every_quote_names_a_number_its_notebook_records():
     texts += [(p.name, c.source) for p in LECTURE_FILES for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown"]
     found = [(where, q) for where, t in texts for q in quotes(t)]
     assert any(q.notebook == "lec12_cnn_mnist" for _, q in found), "the README quotes lecture 12's numbers with markers"
+    code = {}  # notebook -> its code cells, read once
     for where, q in found:
         assert q.notebook in sources, f"{where}: {q.text} is marked as recorded by {q.notebook}, which does not exist"
-        code = "\n".join(c.source for c in nbformat.read(sources[q.notebook], as_version=4).cells if c.cell_type == "code")
-        assert f'headline("{q.name}"' in code, (
+        if q.notebook not in code:
+            code[q.notebook] = "\n".join(c.source for c in nbformat.read(sources[q.notebook], as_version=4).cells
+                                         if c.cell_type == "code")
+        assert f'headline("{q.name}"' in code[q.notebook], (
             f"{where}: {q.text} is marked as {q.notebook}:{q.name}, which that notebook never records")
 
 
@@ -142,16 +144,12 @@ def test_lecture_executes_cleanly(path):
                if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert widgets, f"{path.name} displays no widget: every lecture has at least one interactive explorer"
     found = collect(nb)
-    if os.environ.get("DLCOURSE_HEADLINES_OUT"):  # keep what this run recorded, e.g. for a release note
-        out = Path(os.environ["DLCOURSE_HEADLINES_OUT"])
-        out.mkdir(parents=True, exist_ok=True)
-        (out / f"{path.stem}.json").write_text(json.dumps(found, indent=1, sort_keys=True), encoding="utf-8")
+    keep_recorded(path.stem, found)
     for name, (least, most) in HEADLINES.get(path.stem, {}).items():
         assert name in found, f"{path.name} no longer records the headline number {name!r}"
         assert least <= found[name] <= most, f"{path.name}: {name} = {found[name]:.4f}, the course promises [{least}, {most}]"
-    for q in quoted_in(path.stem):
-        assert q.name in found, f"{q.text} is quoted as {path.stem}:{q.name}, which the run did not record"
-        assert q.agrees(found[q.name]), f"{q.text} is quoted for {q.name} (±{q.tol:g}), the run recorded {found[q.name]:.6g}"
+    wrong = disagreements(quoted_in(path.stem), found, f"the README or {path.name}")
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.slow

@@ -11,20 +11,18 @@ reference run also records every call its tests make to the answers (``exercises
 ``tests/test_contracts.py`` checks against the exercises' contracts.
 """
 import json
-import os
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.course import ROOT, SOLUTIONS, lab_names
 from autograder.engine import KernelSession, score_notebook
-from dlcourse.report import collect, quotes
+from dlcourse.report import collect, disagreements, quotes
 from autograder.notebook import grade_id, nbg
 from exercises import mutants as M
 from exercises.mutants.deps import affected_cells, analyse
 from exercises.record import recording_notebook
-from tests.conftest import device_params
+from tests.conftest import device_params, keep_recorded
 
 CASES = [pytest.param(lab, m, id=f"{lab}-{m.id}", marks=pytest.mark.xdist_group(lab))
          for lab in lab_names() for m in M.load(lab)]
@@ -149,16 +147,12 @@ def _readme_quotes(lab: str) -> list:
 def test_reference_reaches_its_headline_numbers(lab):
     """The numbers a lab's solution promises, and those the README quotes from it, are the ones it records."""
     found = _results(lab)["__headlines__"]
-    if os.environ.get("DLCOURSE_HEADLINES_OUT"):  # keep what this run recorded, as tests/test_lectures.py does
-        out = Path(os.environ["DLCOURSE_HEADLINES_OUT"])
-        out.mkdir(parents=True, exist_ok=True)
-        (out / f"{lab}.json").write_text(json.dumps(found, indent=1, sort_keys=True), encoding="utf-8")
+    keep_recorded(lab, found)
     for name, (least, most) in LAB_HEADLINES.get(lab, {}).items():
         assert name in found, f"{lab} no longer records the headline number {name!r}"
         assert least <= found[name] <= most, f"{lab}: {name} = {found[name]:.4f}, the course promises [{least}, {most}]"
-    for q in _readme_quotes(lab):
-        assert q.name in found, f"README.md quotes {q.text} as {lab}:{q.name}, which the solution did not record"
-        assert q.agrees(found[q.name]), f"README.md quotes {q.text} for {q.name} (±{q.tol:g}), the solution recorded {found[q.name]:.6g}"
+    wrong = disagreements(_readme_quotes(lab), found, "README.md")
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.slow
