@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fresh", action="store_true", help="forget earlier runs in OUT and grade everything again")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run the notebooks on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers")
     p.add_argument("--no-sandbox", action="store_true", help="run notebooks without bubblewrap isolation (only for trusted notebooks)")
+    p.add_argument("--gpu", action="store_true",
+                   help="let the sandbox use this machine's NVIDIA GPU, so the hidden tests also check answers on cuda "
+                        "(needs /dev/nvidia* and a memory cgroup; the grader checks CUDA works in the sandbox first)")
     p.add_argument("--reveal-hidden-tests", action="store_true",
                    help="show the hidden tests' code in students' feedback (by default it shows each test's outcome and message only)")
     p = sub.add_parser("similarity", help="report which submissions share answer code (for instructors)")
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             results = grade(lab, args.submissions, args.out, timeout=args.timeout, workers=args.workers,
                             memory=int(args.memory * 2**30), resume=not args.fresh, isolate=not args.no_sandbox, roster=args.roster,
-                            scheduler=args.scheduler, reveal_hidden_tests=args.reveal_hidden_tests)
+                            scheduler=args.scheduler, reveal_hidden_tests=args.reveal_hidden_tests, gpu=args.gpu)
         except SandboxUnavailable as err:
             print(f"cannot grade: {err}", file=sys.stderr)
             return 2

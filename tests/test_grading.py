@@ -142,6 +142,8 @@ def test_grade_solution_blank_and_broken(lab, tmp_path):
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", lab, str(subs), "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, **WITH_SIMGPU})
     assert run.returncode == 0, run.stdout + run.stderr
+    if rules["ivy_cpu_results"]:  # the instructor is told the devices answers are checked on
+        assert "; their inputs are on cpu, simgpu" in run.stdout, run.stdout[-2000:]
     rows = read_grades(out)
     for student, broken in rules.items():  # a forbidden call costs its exercise, even with the visible tests forged
         for r in (r for r in rows if r["student"] == student):

@@ -347,6 +347,9 @@ def test_case_graded_as_expected(corpus, name):
 def test_honest_submissions_graded_as_if_alone(corpus, alone):
     # the instructor is told which exercises the probes guard (all seven in lab 01)
     assert "probes cover 7 of 7 exercises" in corpus["stdout"]
+    # and which devices answers are checked on (this suite pins DLCOURSE_DEVICES=cpu, which the sandbox keeps)
+    on = re.search(r"probes cover 7 of 7 exercises; their inputs are on (.*)", corpus["stdout"])
+    assert on and on.group(1) == os.environ["DLCOURSE_DEVICES"].replace(",", ", "), corpus["stdout"][:2000]
     for name in HONEST:
         assert alone[name] == corpus["table"][name], f"{name} was graded differently next to hostile submissions (--workers {corpus['workers']})"
 

@@ -13,7 +13,7 @@ from autograder.course import LECTURES, ROOT, SOLUTIONS
 from autograder.engine import KernelSession
 from autograder.notebook import python_source
 from dlcourse.report import collect, disagreements, quotes
-from tests.conftest import keep_recorded
+from tests.conftest import device_param, keep_recorded
 
 # Numbers the course promises (README syllabus), recorded in the lectures with dlcourse.report.headline:
 # name -> (least, most) acceptable value. Each is computed when the lecture runs, never typed by hand.
@@ -83,13 +83,19 @@ def with_shuffled_test_labels(nb, names):
     return nb
 
 
+def executed(stem: str, shuffled: bool = False, device: str = "cpu"):
+    """``stem`` executed top to bottom (once per pytest worker), its test labels shuffled or not, with
+    ``device`` as the one ``pick_device()`` returns (the CPU unless asked: the quoted numbers are the CPU's)."""
+    return _executed(stem, bool(shuffled), device)
+
+
 @lru_cache(maxsize=None)
-def executed(stem: str, shuffled: bool = False):
-    """``stem`` executed top to bottom on the CPU (once per pytest worker), its test labels shuffled or not."""
+def _executed(stem: str, shuffled: bool, device: str):
     nb = nbformat.read(LECTURES / f"{stem}.ipynb", as_version=4)
     if shuffled:
         nb = with_shuffled_test_labels(nb, TEST_LABELS[stem])
-    with KernelSession(LECTURES, timeout=120, env={"DLCOURSE_DEVICES": "cpu"}) as session:
+    env = {"DLCOURSE_DEVICES": "cpu" if device == "cpu" else f"cpu,{device}", "DLCOURSE_DEVICE": device}
+    with KernelSession(LECTURES, timeout=120, env=env) as session:
         return session.run(nb, reset=False)
 
 
@@ -138,18 +144,35 @@ def problems(nb) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [_param(p) for p in LECTURE_FILES])
 def test_lecture_executes_cleanly(path):
-    nb = executed(path.stem)
-    assert not problems(nb), "\n".join(problems(nb))
+    found = check_lecture(path, "cpu")
+    keep_recorded(path.stem, found)
+
+
+def check_lecture(path, device: str) -> dict:
+    """Run ``path`` with ``device`` picked: clean, with a widget, every promised and quoted number in range."""
+    nb = executed(path.stem, device=device)
+    assert not problems(nb), f"{path.name} on {device}:\n" + "\n".join(problems(nb))
     widgets = [o for c in nb.cells for o in c.get("outputs", [])
                if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert widgets, f"{path.name} displays no widget: every lecture has at least one interactive explorer"
     found = collect(nb)
-    keep_recorded(path.stem, found)
     for name, (least, most) in HEADLINES.get(path.stem, {}).items():
         assert name in found, f"{path.name} no longer records the headline number {name!r}"
-        assert least <= found[name] <= most, f"{path.name}: {name} = {found[name]:.4f}, the course promises [{least}, {most}]"
-    wrong = disagreements(quoted_in(path.stem), found, f"the README or {path.name}")
+        assert least <= found[name] <= most, f"{path.name} on {device}: {name} = {found[name]:.4f}, the course promises [{least}, {most}]"
+    wrong = disagreements(quoted_in(path.stem), found, f"the README or {path.name} (run on {device})")
     assert not wrong, "\n".join(wrong)
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.gpu
+@pytest.mark.parametrize("device", [device_param("cuda")])
+@pytest.mark.parametrize("path", LECTURE_FILES, ids=[p.stem for p in LECTURE_FILES])
+def test_lecture_on_accelerator(path, device):
+    """Every lecture picks its device with ``pick_device()``: on a CUDA machine each runs again on cuda, cleanly,
+    and every number it quotes still falls within its stated tolerance there (cuDNN and cuBLAS round
+    differently from the CPU, and some of their kernels are not deterministic)."""
+    check_lecture(path, device)
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ from autograder.notebook import grade_id, nbg
 from exercises import mutants as M
 from exercises.mutants.deps import affected_cells, analyse
 from exercises.record import recording_notebook
-from tests.conftest import device_params, keep_recorded
+from tests.conftest import device_param, device_params, keep_recorded
 
 CASES = [pytest.param(lab, m, id=f"{lab}-{m.id}", marks=pytest.mark.xdist_group(lab))
          for lab in lab_names() for m in M.load(lab)]
@@ -65,14 +65,17 @@ def code(src):
     return nbformat.v4.new_code_cell(src)
 
 
-def _results(lab: str):
-    if lab in _cache:
-        return _cache[lab]
+def _results(lab: str, device: str = "simgpu"):
+    """The reference's and every mutant's and alternative's scores, with ``device`` as the hidden tests' second
+    device (their device loops run on ``cpu`` and it) and as the one ``pick_device()`` returns."""
+    key = (lab, device)
+    if key in _cache:
+        return _cache[key]
     src = M.lab_source(lab)
     defined, _ = analyse(src)
     answer_cell = {grade_id(c): c for c in src.cells if nbg(c).get("solution")}
     out = {}
-    env = {"DLCOURSE_DEVICES": "cpu,simgpu", "PYTHONPATH": str(ROOT)}
+    env = {"DLCOURSE_DEVICES": f"cpu,{device}", "DLCOURSE_DEVICE": "cpu" if device == "simgpu" else device, "PYTHONPATH": str(ROOT)}
     with KernelSession(SOLUTIONS / lab, env=env) as session:
         executed = session.run(recording_notebook(src, lab))  # the reference, recording its tests' calls
         reference = score_notebook(executed)
@@ -89,7 +92,7 @@ def _results(lab: str):
             scored = {r.grade_id: r for r in score_notebook(nbformat.v4.new_notebook(cells=ran[2:]))}
             out[m.id] = [scored.get(r.grade_id, r) for r in reference]
             session.run_cells([answer_cell[m.answer]] + observers + [code(RESTORE)])
-    _cache[lab] = out
+    _cache[key] = out
     return out
 
 
@@ -155,30 +158,62 @@ def test_reference_reaches_its_headline_numbers(lab):
     assert not wrong, "\n".join(wrong)
 
 
+def mutant_problems(mutant, results) -> list[str]:
+    """What is wrong with how the tests scored ``mutant`` (nothing: it lost exactly its points, with sentences)."""
+    lost = {r.grade_id for r in results if not r.passed}
+    messages = {r.grade_id: r.message for r in results if not r.passed}
+    if not mutant.expected_failures <= lost:
+        return [f"mutant {mutant.id} was not caught by {sorted(mutant.expected_failures - lost)}: the tests accept this wrong answer"]
+    if not lost <= mutant.expected_failures:
+        return [f"mutant {mutant.id} also cost points in {sorted(lost - mutant.expected_failures)}: {messages}"]
+    found = []
+    for gid in sorted(mutant.expected_failures):
+        if not messages[gid]:
+            found.append(f"mutant {mutant.id}: test {gid} failed without a message for the student")
+        elif not messages[gid].startswith("CheckFailed:"):
+            found.append(f"mutant {mutant.id}: test {gid} fails with a bare exception, not a sentence for the student: "
+                         f"{messages[gid][:200]!r} (wrap the call in `with explain(...)` or check first)")
+    return found
+
+
+def alternative_problems(alternative, results) -> list[str]:
+    lost = {r.grade_id: r.message for r in results if not r.passed}
+    return [f"the correct alternative {alternative.id} loses points: {lost}"] if lost else []
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lab,mutant", CASES)
 def test_mutant_loses_exactly_its_points(lab, mutant):
-    results = _results(lab)[mutant.id]
-    lost = {r.grade_id for r in results if not r.passed}
-    messages = {r.grade_id: r.message for r in results if not r.passed}
-    assert mutant.expected_failures <= lost, (
-        f"mutant {mutant.id} was not caught by {sorted(mutant.expected_failures - lost)}: the tests accept this wrong answer"
-    )
-    assert lost <= mutant.expected_failures, f"mutant {mutant.id} also cost points in {sorted(lost - mutant.expected_failures)}: {messages}"
-    for gid in mutant.expected_failures:
-        assert messages[gid], f"mutant {mutant.id}: test {gid} failed without a message for the student"
-        assert messages[gid].startswith("CheckFailed:"), (
-            f"mutant {mutant.id}: test {gid} fails with a bare exception, not a sentence for the student: "
-            f"{messages[gid][:200]!r} (wrap the call in `with explain(...)` or check first)")
+    wrong = mutant_problems(mutant, _results(lab)[mutant.id])
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lab,alternative", ALTERNATIVES)
 def test_alternative_keeps_every_point(lab, alternative):
     """A correct answer written another way gets exactly the reference's per-cell scores (stock nbgrader scoring)."""
-    results = _results(lab)[alternative.id]
-    lost = {r.grade_id: r.message for r in results if not r.passed}
-    assert not lost, f"the correct alternative {alternative.id} loses points: {lost}"
+    wrong = alternative_problems(alternative, _results(lab)[alternative.id])
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.slow
+@pytest.mark.gpu
+@pytest.mark.parametrize("device", [device_param("cuda")])
+@pytest.mark.parametrize("lab", LABS)
+def test_mutants_on_accelerator(lab, device):
+    """On a CUDA machine the whole mutant run again, with cuda as the hidden tests' second device and the one
+    ``pick_device()`` returns (``DLCOURSE_DEVICES=cpu,cuda``): the reference keeps full marks, every mutant loses
+    exactly its points, every alternative keeps them (one test per lab, listing every disagreement)."""
+    results = _results(lab, device)
+    wrong = [f"the reference loses {r.grade_id}: {r.message}" for r in results["__reference__"] if not r.passed]
+    for m in M.load(lab):
+        wrong += mutant_problems(m, results[m.id])
+    for a in M.alternatives(lab):
+        found = alternative_problems(a, results[a.id])
+        if a.known_defect:  # a known defect must still show, as it does on the CPU
+            found = [] if found else [f"the known defect of alternative {a.id} ({a.known_defect}) does not show on {device}"]
+        wrong += found
+    assert not wrong, f"{lab} on {device}:\n" + "\n".join(wrong)
 
 
 @pytest.mark.slow

@@ -238,9 +238,10 @@ def test_reference_state_is_reused_and_coverage_reported(setup, tmp_path):
     g = grader()
     g.reference()
     assert [p["name"] for p in g.probes[NB]] == ["double", "halve"] and set(g.signatures[NB]) == {0, 1}
-    assert g.probe_coverage() == "tinylab: probes cover 2 of 2 exercises"
+    assert g.probe_coverage() == "tinylab: probes cover 2 of 2 exercises; their inputs are on cpu"
     g.probes[NB] = g.probes[NB][:1]
-    assert g.probe_coverage() == "tinylab: probes cover 1 of 2 exercises (not covered, so their tests' points cannot be verified: ex2)"
+    assert g.probe_coverage() == ("tinylab: probes cover 1 of 2 exercises (not covered, so their tests' points cannot be verified: ex2); "
+                                  "their inputs are on cpu")
     assert g.deadline(1000, probe_time=10**6) == g.timeout * 4 + 120 + 30 + g.timeout * 2, "one deadline, bounded"
 
 

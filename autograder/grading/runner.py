@@ -58,8 +58,16 @@ class Grader:
     def __init__(self, lab: str, out: Path, *, timeout: int = 300, workers: int | None = None, isolate: bool = True,
                  memory: int = 4 * 2**30, resume: bool = True, log_level: str = "WARNING", progress=print,
                  roster: Path | None = None, scheduler: str | None = None, reveal_hidden_tests: bool = False,
-                 name_mistakes: bool = True):
-        self.lab, self.out, self.timeout, self.isolate = lab, Path(out).resolve(), timeout, isolate
+                 name_mistakes: bool = True, gpu: bool = False):
+        self.lab, self.out, self.timeout, self.isolate, self.gpu = lab, Path(out).resolve(), timeout, isolate, bool(gpu)
+        if self.gpu and scheduler:
+            raise GradingError("--gpu with --scheduler is not supported: the reference runs on this machine's GPU, and the "
+                               "cluster's workers may have none (grade on one GPU machine, or without --gpu)")
+        if self.gpu and isolate:
+            from ..sandbox.host import NO_GPU_NODES, SandboxUnavailable, gpu_device_nodes
+
+            if not gpu_device_nodes():
+                raise SandboxUnavailable(NO_GPU_NODES)
         self.reveal_hidden_tests = bool(reveal_hidden_tests)
         self.known = known_mistakes(lab) if name_mistakes else []
         self.known_by_id = {k.id: k for k in self.known}
@@ -96,8 +104,11 @@ class Grader:
             self._catalogues(mutants)
             return
         self.probes, self.signatures = {}, {}
-        zygote = Zygote("reference", isolate=self.isolate, log=self.state / "logs" / "reference.log", uid=self.uid_base + 4095, limits=self.limits)
+        zygote = Zygote("reference", isolate=self.isolate, log=self.state / "logs" / "reference.log", uid=self.uid_base + 4095,
+                        limits=self.limits, gpu=self.gpu)
         try:
+            if self.gpu:
+                self.progress(f"the sandbox sees the GPU: {zygote.check_gpu()}")
             for name, plan in self.course.plans.items():
                 job = plan.reference_job(self.limits, self._seed())
                 result = zygote.run(job, deadline=self.deadline(len(job.cells)) * 3)
@@ -157,7 +168,29 @@ class Grader:
             covered |= {plan.owner.get(p["name"]) for p in self.probes.get(name, [])}
         missing = sorted(graded - covered)
         tail = f" (not covered, so their tests' points cannot be verified: {', '.join(missing)})" if missing else ""
-        return f"{self.lab}: probes cover {len(graded & covered)} of {len(graded)} exercises{tail}"
+        devices = self.probe_devices()  # (none where no input is a tensor)
+        on = f"; their inputs are on {', '.join(devices)}" if devices else ""
+        return f"{self.lab}: probes cover {len(graded & covered)} of {len(graded)} exercises{tail}{on}"
+
+    def probe_devices(self) -> list[str]:
+        """The devices the hidden tests' recorded inputs are on (the devices student answers are checked on)."""
+        found: set[str] = set()
+
+        def walk(v):
+            if isinstance(v, dict):
+                if "$tensor" in v or "$generator" in v:  # (a module's device is its tensors')
+                    found.add(str(v.get("device", "cpu")).split(":")[0])
+                if "$torch_device" in v:
+                    found.add(str(v["$torch_device"]).split(":")[0])
+                for x in v.values():
+                    walk(x)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+
+        walk(list(self.probes.values()))
+        order = ["cpu", "cuda", "mps", "simgpu"]
+        return sorted(found, key=lambda d: (order.index(d) if d in order else len(order), d))
 
     def deadline(self, n_cells: int, probe_time: float = 0.0) -> float:
         return min(self.timeout * n_cells, self.timeout * 4 + 120) + 30 + min(probe_time, self.timeout * 2)
@@ -199,6 +232,31 @@ class Grader:
             record["notebooks"][name] = {"problem": result.problem, "mistakes": mistakes}
         return record
 
+    def device_notice(self) -> str | None:
+        """A line for the instructor when this machine has a GPU that the grading will not use."""
+        from ..sandbox.host import gpu_device_nodes
+
+        if self.gpu or not gpu_device_nodes():
+            return None
+        return ("note: this machine has an NVIDIA GPU, which the sandbox does not see without --gpu: answers are checked "
+                "on the CPU and the CPU-backed simgpu device, not on cuda (add --gpu to check them there too)")
+
+    def _same_devices(self) -> None:
+        """A run resumes only with the device setting it started with: its probes were recorded there."""
+        path = self.state / "sandbox.json"
+        setting = {"gpu": self.gpu}
+        if path.is_file():
+            before = json.loads(path.read_text())
+            if before != setting:
+                was = "with --gpu" if before.get("gpu") else "without --gpu"
+                raise GradingError(f"{self.out} was graded {was}, and a run resumes only with the same setting: "
+                                   f"repeat the earlier command, or add --fresh to grade everything again")
+        elif (self.state / "reference.json").is_file() and self.gpu:
+            raise GradingError(f"{self.out} was graded without --gpu, and a run resumes only with the same setting: "
+                               f"repeat the earlier command, or add --fresh to grade everything again")
+        self.state.mkdir(parents=True, exist_ok=True)
+        _write_json(path, setting)
+
     # -- rows ----------------------------------------------------------------------------------------
     def rows(self, student: str, record: dict) -> StudentResult:
         result = StudentResult(student, reason=record.get("reason", ""))
@@ -232,7 +290,7 @@ class Grader:
             self.client, slots = connect(self.scheduler)
             version = course_version()
             return [DaskSlot(self.client, isolate=self.isolate, version=version, limits=self.limits) for _ in range(max(1, min(slots, n)))]
-        return [Zygote(k, isolate=self.isolate, log=logs / f"worker{k}.log", uid=self.uid_base + k, limits=self.limits)
+        return [Zygote(k, isolate=self.isolate, log=logs / f"worker{k}.log", uid=self.uid_base + k, limits=self.limits, gpu=self.gpu)
                 for k in range(min(self.workers, max(1, n)))]
 
     def grade(self, submissions: Path) -> list[StudentResult]:
@@ -246,6 +304,10 @@ class Grader:
         if self.roster:
             self.course.add_students(self.roster)
         self.uid_base = run_uid_base()
+        self._same_devices()
+        notice = self.device_notice()
+        if notice:
+            self.progress(notice)
         students, skipped = list_students(submissions, [r["id"] for r in self.roster] if self.roster else None)
         for name, why in skipped:
             self.progress(f"not graded: {why}")

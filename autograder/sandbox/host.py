@@ -14,9 +14,15 @@ What a sandboxed notebook can see and do (README, "What the grading sandbox allo
   an address-space limit per process), 64 processes (a pids cgroup, plus RLIMIT_NPROC), CPU seconds, 64 MiB
   per written file, 256 open files, a per-cell timer, one wall-clock deadline per job, and a cap on the bytes
   the grader reads back (enforced here, by the reader).
+- GPU (``--gpu`` only): the NVIDIA device nodes (``/dev/nvidia*``) and a read-only ``/sys`` are bound in, and
+  the driver's variables (``LD_LIBRARY_PATH``, ``CUDA_VISIBLE_DEVICES``...) are passed on. It needs the memory
+  cgroup: CUDA reserves a huge virtual address range at start-up, which an address-space limit refuses. The
+  zygote never initialises CUDA (``PYTORCH_NVML_BASED_CUDA_CHECK=1``), so each forked child can, and the grader
+  runs one small CUDA job before grading and refuses if the sandbox cannot use the GPU.
 """
 from __future__ import annotations
 
+import glob
 import os
 import queue
 import secrets
@@ -39,6 +45,30 @@ ZYGOTE_OVERHEAD = 1536 * 2**20  # memory the zygote itself holds (torch, numpy, 
 
 class SandboxUnavailable(RuntimeError):
     pass
+
+
+# What the CUDA driver and runtime read from the environment: passed into a ``--gpu`` sandbox.
+GPU_ENV = ("LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "NVIDIA_VISIBLE_DEVICES",
+           "NVIDIA_DRIVER_CAPABILITIES", "CUDA_HOME", "CUDA_PATH", "CUDA_CACHE_PATH", "TRITON_LIBCUDA_PATH")
+NO_GPU_NODES = ("--gpu: this machine has no NVIDIA device nodes (/dev/nvidia*), so the sandbox cannot be given a GPU; "
+                "grade without --gpu (the hidden tests then run on the CPU and the CPU-backed simgpu device)")
+GPU_NEEDS_CGROUP = ("--gpu needs a memory cgroup for the sandbox (CUDA reserves a huge virtual address range when it "
+                    "starts, which the per-process address-space limit used without a cgroup refuses), and the grader "
+                    "could not create one: run it as root on a host with cgroup v2 (or v1) mounted writable, "
+                    "or grade without --gpu")
+# One small CUDA computation, run in a child of a --gpu zygote before anything is graded.
+GPU_CHECK = """import torch
+if not torch.cuda.is_available():
+    raise RuntimeError("torch.cuda.is_available() is False inside the sandbox (torch " + torch.__version__ + ", built for CUDA " + str(torch.version.cuda) + ")")
+x = torch.arange(12.0, device="cuda").reshape(3, 4)
+assert float((x @ x.T).trace()) == 506.0, "a 3x4 matrix product on the GPU came out wrong"
+print("cuda ok:", torch.cuda.get_device_name(0), "| torch", torch.__version__, "| CUDA", torch.version.cuda)
+"""
+
+
+def gpu_device_nodes() -> list[str]:
+    """This machine's NVIDIA device nodes and folders (/dev/nvidia0, /dev/nvidiactl, /dev/nvidia-uvm, /dev/nvidia-caps)."""
+    return sorted(p for p in glob.glob("/dev/nvidia*") if os.path.exists(p))
 
 
 def bwrap_path() -> str | None:
@@ -162,8 +192,8 @@ class Cgroup:
                     time.sleep(0.05)
 
 
-def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, control_fd: int = 3) -> list[str]:
-    """The command line that starts a zygote (as ``uid`` when the grader is root)."""
+def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, control_fd: int = 3, gpu: bool = False) -> list[str]:
+    """The command line that starts a zygote (as ``uid`` when the grader is root); ``gpu``: with the NVIDIA GPU."""
     exe = Path(os.path.realpath(sys.prefix)) / "bin" / Path(sys.executable).name  # a path that exists in the sandbox
     exe = exe if exe.exists() else Path(sys.executable)
     python = [str(exe), "-s", "-P", "-m", "autograder.sandbox.worker"]
@@ -175,6 +205,9 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
     for key in ("DLCOURSE_DEVICE", "DLCOURSE_DEVICES"):
         if key in os.environ:
             env[key] = os.environ[key]
+    if gpu:
+        env.update({key: os.environ[key] for key in GPU_ENV if key in os.environ})
+        env.update({"PYTORCH_NVML_BASED_CUDA_CHECK": "1", "DLCOURSE_GPU": "1"})
     if not isolate:
         return ["env", "-i", *[f"{k}={v}" for k, v in env.items()], *python]
     bwrap = bwrap_path()
@@ -192,8 +225,17 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
             cmd += ["--symlink", os.readlink(target), f"/{link}"]
         elif target.is_dir():
             cmd += ["--ro-bind", str(target), f"/{link}"]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue", "--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu",
-            "--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp"]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue"]
+    if gpu:
+        nodes = gpu_device_nodes()
+        if not nodes:
+            raise SandboxUnavailable(NO_GPU_NODES)
+        for node in nodes:
+            cmd += ["--dev-bind", node, node]
+        cmd += ["--ro-bind", "/sys", "/sys"]  # the driver reads the PCI topology
+    else:
+        cmd += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
+    cmd += ["--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp"]
     binds = [*_python_dirs(), *(str(ROOT / part) for part in ("dlcourse", "autograder", "datasets"))]
     made = set()
     for d in binds:  # parents bwrap creates would be 0700 (root-only): make them traversable
@@ -217,8 +259,8 @@ class Zygote:
     """One worker slot: a sandboxed process that forks a fresh child per job (and never reads the job)."""
 
     def __init__(self, slot: int | str = 0, *, isolate: bool = True, start_timeout: float = 180, log: Path | None = None,
-                 uid: int | None = None, limits: Limits | None = None):
-        self.slot, self.isolate, self.start_timeout, self.log = slot, isolate, start_timeout, log
+                 uid: int | None = None, limits: Limits | None = None, gpu: bool = False):
+        self.slot, self.isolate, self.start_timeout, self.log, self.gpu = slot, isolate, start_timeout, log, gpu
         self.uid = uid if uid is not None else run_uid_base()
         self.limits = limits or Limits()
         self.proc: subprocess.Popen | None = None
@@ -230,8 +272,16 @@ class Zygote:
         if self.isolate:
             name = f"run{os.getpid()}-{self.slot}-{secrets.token_hex(3)}"
             self.cgroup = Cgroup.create(name, self.limits.memory + ZYGOTE_OVERHEAD, self.limits.processes + 8)
+            if self.gpu and self.cgroup is None:
+                raise SandboxUnavailable(GPU_NEEDS_CGROUP)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        cmd = command(self.uid, isolate=self.isolate, cgroup=self.cgroup is not None, control_fd=theirs.fileno())
+        try:
+            cmd = command(self.uid, isolate=self.isolate, cgroup=self.cgroup is not None, control_fd=theirs.fileno(), gpu=self.gpu)
+        except SandboxUnavailable:
+            ours.close()
+            theirs.close()
+            self.stop()
+            raise
         if self.cgroup is not None:
             cmd = [*self.cgroup.join_command(), *cmd]
         err = open(self.log, "ab") if self.log else subprocess.DEVNULL
@@ -256,6 +306,18 @@ class Zygote:
         if self.cgroup is not None:  # the zygote's own memory (torch, IPython) plus what one notebook may use
             base = self.cgroup.usage()
             self.cgroup.limit((base if base is not None else ZYGOTE_OVERHEAD) + self.limits.memory)
+
+    def check_gpu(self) -> str:
+        """Run :data:`GPU_CHECK` in a child of this zygote: the line it prints, or :class:`SandboxUnavailable`."""
+        result = self.run(Job(cells=[{"index": 0, "source": GPU_CHECK}], limits=self.limits), deadline=self.limits.cell_timeout + 60)
+        outputs = result.cells.get(0, {}).get("outputs", [])
+        text = "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in outputs if o.get("output_type") == "error"]
+        if errors or result.problem or "cuda ok:" not in text:
+            why = "; ".join(errors) or result.problem or "it printed nothing"
+            hint = f" (see {self.log})" if self.log else ""
+            raise SandboxUnavailable(f"--gpu: the sandbox cannot use the GPU: {why}{hint}")
+        return text.strip()
 
     def stop(self) -> None:
         if self.proc is not None:

@@ -239,7 +239,9 @@ def _child(shell, job_fd: int, result_fd: int) -> None:
             f.write("1000")
     except OSError:
         pass
-    if os.environ.get("DLCOURSE_MEMORY_CGROUP") != "1":  # no cgroup: a per-process address-space limit instead
+    if os.environ.get("DLCOURSE_MEMORY_CGROUP") != "1" and os.environ.get("DLCOURSE_GPU") != "1":
+        # no cgroup: a per-process address-space limit instead (not with CUDA, whose start-up reserves far more
+        # address space than any limit allows; a --gpu sandbox always has the cgroup, --no-sandbox --gpu has none)
         _limit(resource.RLIMIT_AS, _vm_size() + int(limits.get("memory", 4 * 2**30)))
     _limit(resource.RLIMIT_CPU, int(limits.get("cpu", 600)))
     _limit(resource.RLIMIT_NPROC, int(limits.get("processes", 64)))
@@ -443,6 +445,13 @@ def _clean() -> bool:
     return keys_clear and not left and (_ipc_objects() == 0 or os.environ.get("DLCOURSE_SANDBOX") != "1")
 
 
+def _cuda_initialised() -> bool:
+    """Whether this process has initialised CUDA (a forked child could then not use it)."""
+    import torch
+
+    return bool(torch.cuda.is_initialized())
+
+
 def main() -> int:
     import socket
 
@@ -465,6 +474,10 @@ def main() -> int:
     except Exception:
         pass
     _clean()
+    if os.environ.get("DLCOURSE_GPU") == "1" and _cuda_initialised():
+        control.sendall(encode_frame({"op": "error", "problem": "CUDA was initialised in the sandbox's zygote before it "
+                                      "forked, so no notebook could use the GPU (a helper module touched CUDA on import)"}))
+        return 1
     control.sendall(encode_frame({"op": "ready", "pid": os.getpid()}))
     while True:
         try:

@@ -1,0 +1,142 @@
+"""The grader's ``--gpu`` option: what it binds into the sandbox, and every way it refuses.
+
+A CUDA machine is needed to see a sandboxed notebook *use* the GPU (``tests/gpu_check.sh`` does that on one).
+Here, without one, the refusals are checked for real: no NVIDIA device nodes, no memory cgroup, and a sandbox
+that starts but in which CUDA does not work. None of them may end in a grade computed without the GPU when
+the instructor asked for it, and a grading run without ``--gpu`` says which devices answers are checked on.
+"""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from autograder.course import ROOT
+from autograder.grading.runner import Grader
+from autograder.sandbox import host
+from autograder.sandbox.host import GPU_NEEDS_CGROUP, NO_GPU_NODES, SandboxUnavailable, Zygote, command
+from autograder.sandbox.protocol import Limits
+from autograder.course import GradingError
+
+NODES = ["/dev/nvidia-caps", "/dev/nvidia-uvm", "/dev/nvidia0", "/dev/nvidiactl"]
+
+
+def flag_pairs(cmd, flag):
+    return [(cmd[i + 1], cmd[i + 2]) for i, a in enumerate(cmd) if a == flag and i + 2 < len(cmd)]
+
+
+def test_gpu_sandbox_binds_the_device_nodes_and_the_driver_environment(monkeypatch):
+    monkeypatch.setattr(host, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: list(NODES))
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/usr/local/nvidia/lib64")
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    monkeypatch.setenv("SECRET_TOKEN", "do-not-leak")
+    cmd = command(1_234_567, isolate=True, cgroup=True, gpu=True)
+    assert dict(flag_pairs(cmd, "--dev-bind")) == {n: n for n in NODES}, "every NVIDIA node, at its own path"
+    assert ("/sys", "/sys") in flag_pairs(cmd, "--ro-bind"), "the driver reads /sys (read-only)"
+    env = dict(flag_pairs(cmd, "--setenv"))
+    assert env["PYTORCH_NVML_BASED_CUDA_CHECK"] == "1", "the zygote must not initialise CUDA before it forks"
+    assert env["LD_LIBRARY_PATH"] == "/usr/local/nvidia/lib64" and env["CUDA_VISIBLE_DEVICES"] == "0"
+    assert env["DLCOURSE_GPU"] == "1" and "do-not-leak" not in " ".join(cmd)
+    assert "--bind" not in cmd, "nothing of the host becomes writable"
+
+
+def test_without_gpu_the_sandbox_sees_no_nvidia_node_even_where_there_are_some(monkeypatch):
+    monkeypatch.setattr(host, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: list(NODES))
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/usr/local/nvidia/lib64")
+    cmd = command(1_234_567, isolate=True)
+    assert "--dev-bind" not in cmd and not any("nvidia" in a for a in cmd)
+    env = dict(flag_pairs(cmd, "--setenv"))
+    assert "PYTORCH_NVML_BASED_CUDA_CHECK" not in env and "LD_LIBRARY_PATH" not in env
+    assert ("/sys", "/sys") not in flag_pairs(cmd, "--ro-bind")
+
+
+def test_no_sandbox_gpu_keeps_the_driver_environment(monkeypatch):
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/usr/local/nvidia/lib64")
+    cmd = command(None, isolate=False, gpu=True)
+    assert "LD_LIBRARY_PATH=/usr/local/nvidia/lib64" in cmd and "PYTORCH_NVML_BASED_CUDA_CHECK=1" in cmd
+
+
+def test_gpu_on_a_machine_without_nvidia_nodes_is_refused(monkeypatch):
+    monkeypatch.setattr(host, "bwrap_path", lambda: "/usr/bin/bwrap")
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: [])
+    with pytest.raises(SandboxUnavailable, match=r"no NVIDIA device nodes \(/dev/nvidia\*\).*without --gpu"):
+        command(1, isolate=True, gpu=True)
+
+
+def test_gpu_without_a_memory_cgroup_is_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: list(NODES))
+    monkeypatch.setattr(host.Cgroup, "create", classmethod(lambda cls, *a, **k: None))
+    z = Zygote("t", gpu=True, log=tmp_path / "log")
+    with pytest.raises(SandboxUnavailable) as err:
+        z.start()
+    assert str(err.value) == GPU_NEEDS_CGROUP and "address" in GPU_NEEDS_CGROUP
+    assert z.proc is None, "nothing was started"
+
+
+def test_grader_refuses_gpu_up_front_where_there_is_none(monkeypatch, tmp_path):
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: [])
+    with pytest.raises(SandboxUnavailable, match="no NVIDIA device nodes"):
+        Grader("lab01_tensors", tmp_path / "out", gpu=True)
+    with pytest.raises(GradingError, match="--gpu with --scheduler is not supported"):
+        Grader("lab01_tensors", tmp_path / "out", gpu=True, scheduler="tcp://127.0.0.1:1")
+
+
+def test_the_instructor_is_told_when_a_gpu_goes_unused(monkeypatch, tmp_path):
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: list(NODES))
+    line = Grader("lab01_tensors", tmp_path / "out").device_notice()
+    assert line and "does not see without --gpu" in line and "not on cuda" in line
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: [])
+    assert Grader("lab01_tensors", tmp_path / "out").device_notice() is None
+
+
+def test_a_run_resumes_only_with_its_device_setting(monkeypatch, tmp_path):
+    out = tmp_path / "out"
+    Grader("lab01_tensors", out)._same_devices()
+    assert json.loads((out / ".nbgrader" / "grader" / "sandbox.json").read_text()) == {"gpu": False}
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: list(NODES))
+    with pytest.raises(GradingError, match="graded without --gpu.*--fresh"):
+        Grader("lab01_tensors", out, gpu=True)._same_devices()
+    Grader("lab01_tensors", out, gpu=True, resume=False)._same_devices()  # --fresh starts over
+    with pytest.raises(GradingError, match="graded with --gpu"):
+        Grader("lab01_tensors", out)._same_devices()
+
+
+def test_probe_devices_reads_the_recorded_inputs(tmp_path):
+    g = Grader("lab01_tensors", tmp_path / "out")
+    g.probes = {"a.ipynb": [{"inputs": {"args": [{"$tensor": "...", "device": "cuda"}, {"$torch_device": "cpu"}],
+                                        "kwargs": {"g": {"$generator": "...", "device": "simgpu:0"}}}}]}
+    assert g.probe_devices() == ["cpu", "cuda", "simgpu"]
+    g.probes = {"a.ipynb": [{"inputs": {"args": [3, "x"], "kwargs": {}}}]}
+    assert g.probe_devices() == []
+
+
+@pytest.mark.sandbox
+def test_a_sandbox_where_cuda_does_not_work_is_refused(monkeypatch, tmp_path):
+    """The sandbox starts (the bound node is /dev/zero, not a GPU), and the grader's CUDA check says why it
+    will not grade: the real check, with the real sandbox, on a machine whose sandbox sees no GPU."""
+    monkeypatch.setattr(host, "gpu_device_nodes", lambda: ["/dev/zero"])
+    z = Zygote("gpucheck", gpu=True, log=tmp_path / "zygote.log", limits=Limits(cell_timeout=60))
+    try:
+        probe = host.Cgroup.create(f"probe-{id(z)}", 2**30, 16)
+        if probe is None:  # a host where the grader cannot make a cgroup: that refusal instead
+            with pytest.raises(SandboxUnavailable, match="memory cgroup"):
+                z.start()
+            return
+        probe.remove()
+        with pytest.raises(SandboxUnavailable, match=r"the sandbox cannot use the GPU: RuntimeError: torch.cuda.is_available\(\) is False inside the sandbox"):
+            z.check_gpu()
+    finally:
+        z.stop()
+
+
+def test_cli_gpu_refusal_exit_code_and_message(tmp_path):
+    """On a machine without NVIDIA nodes, ``grade --gpu`` stops at once, with exit code 2 and one line."""
+    if host.gpu_device_nodes():
+        pytest.skip("this machine has NVIDIA device nodes")
+    (tmp_path / "subs").mkdir()
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", "01", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--gpu"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr.strip() == f"cannot grade: {NO_GPU_NODES}"
