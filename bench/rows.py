@@ -59,6 +59,11 @@ def mnist_cnn_time_to_99(threads: int = 2, target: float = 0.99):
     (X, y), (X_val, y_val), (X_test, y_test) = (load_mnist(s) for s in ("fit", "val", "test"))
     X, X_val, X_test = normalize_mnist(X), normalize_mnist(X_val), normalize_mnist(X_test)
     devices = [("cpu", min(threads, os.cpu_count() or 1))] + ([("cuda", None)] if torch.cuda.is_available() else [])
+    wanted = os.environ.get("DLCOURSE_BENCH_DEVICES", "").replace(" ", "")  # e.g. "cuda": that row only
+    if wanted:
+        devices = [d for d in devices if d[0] in wanted.split(",")]
+        if not devices:
+            raise RuntimeError(f"DLCOURSE_BENCH_DEVICES={wanted}: none of those devices is present here")
     old_threads = torch.get_num_threads()
     for dev, n in devices:
         if n is not None:

@@ -140,3 +140,71 @@ def test_cli_gpu_refusal_exit_code_and_message(tmp_path):
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2, run.stdout + run.stderr
     assert run.stderr.strip() == f"cannot grade: {NO_GPU_NODES}"
+
+
+# -- packages installed beside a read-only CUDA environment (pip install --target DIR; PYTHONPATH=DIR) ------------
+def test_folders_on_the_import_path_are_bound_read_only(monkeypatch, tmp_path):
+    monkeypatch.setattr(host, "bwrap_path", lambda: "/usr/bin/bwrap")
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    monkeypatch.syspath_prepend(str(ROOT / "tests"))  # inside the repository: never bound
+    monkeypatch.syspath_prepend(str(site_dir))
+    cmd = command(1, isolate=True)
+    binds = dict(flag_pairs(cmd, "--ro-bind"))
+    assert binds.get(str(site_dir)) == str(site_dir)
+    assert str(ROOT / "tests") not in binds and str(ROOT) not in binds
+    path = dict(flag_pairs(cmd, "--setenv"))["PYTHONPATH"].split(":")
+    assert path[0] == str(ROOT) and str(site_dir) in path and str(ROOT / "tests") not in path
+
+
+def test_an_import_path_that_holds_the_submissions_is_refused(monkeypatch, tmp_path):
+    subs = tmp_path / "class" / "subs"
+    subs.mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(tmp_path / "class"))
+    g = Grader("lab01_tensors", tmp_path / "out")
+    with pytest.raises(GradingError, match=r"import path .* includes .*class, which would show .*subs to every sandboxed notebook"):
+        g._private_import_path(subs)
+
+
+@pytest.mark.sandbox
+def test_the_sandbox_imports_from_a_target_install_and_cannot_write_there(monkeypatch, tmp_path):
+    from autograder.sandbox.protocol import Job
+
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "dlcourse_target_probe.py").write_text("VALUE = 42\n")
+    monkeypatch.syspath_prepend(str(site_dir))
+    z = Zygote("target", log=tmp_path / "zygote.log", limits=Limits(cell_timeout=60))
+    try:
+        cells = [{"index": 0, "source": "import dlcourse_target_probe\nprint('value', dlcourse_target_probe.VALUE)"},
+                 {"index": 1, "source": f"open({str(site_dir / 'evil.py')!r}, 'w').write('x = 1')"}]
+        result = z.run(Job(cells=cells, limits=Limits(cell_timeout=60)), deadline=120)
+    finally:
+        z.stop()
+    printed = "".join(o.get("text", "") for o in result.cells[0]["outputs"])
+    assert "value 42" in printed, result.cells[0]["outputs"]
+    assert [o["ename"] for o in result.cells[1]["outputs"] if o["output_type"] == "error"] == ["OSError"], result.cells[1]["outputs"]
+    assert not (site_dir / "evil.py").exists()
+
+
+@pytest.mark.gpu
+@pytest.mark.sandbox
+def test_a_gpu_sandbox_runs_cuda_in_every_child(tmp_path):
+    """On a CUDA machine: the GPU check passes in the sandbox, and the children forked after it use CUDA too."""
+    import torch
+
+    from autograder.sandbox.protocol import Job
+
+    if not torch.cuda.is_available():
+        pytest.skip("no cuda device on this machine")
+    z = Zygote("gpu", gpu=True, log=tmp_path / "zygote.log", limits=Limits(cell_timeout=120))
+    try:
+        line = z.check_gpu()
+        cell = {"index": 0, "source": "import torch\nx = torch.ones(300, 200, device='cuda')\nprint('cells', float((x @ x.T).sum()))"}
+        results = [z.run(Job(cells=[cell], limits=Limits(cell_timeout=120)), deadline=180) for _ in range(2)]
+    finally:
+        z.stop()
+    assert line.startswith("cuda ok: ") and torch.cuda.get_device_name(0) in line, line
+    for r in results:
+        printed = "".join(o.get("text", "") for o in r.cells[0]["outputs"])
+        assert "cells 12000000.0" in printed, r.cells[0]["outputs"]

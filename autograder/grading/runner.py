@@ -241,6 +241,17 @@ class Grader:
         return ("note: this machine has an NVIDIA GPU, which the sandbox does not see without --gpu: answers are checked "
                 "on the CPU and the CPU-backed simgpu device, not on cuda (add --gpu to check them there too)")
 
+    def _private_import_path(self, submissions: Path) -> None:
+        """The folders the sandbox imports from (the grader's own import path) must not hold the class's work."""
+        from ..sandbox.host import import_dirs
+
+        private = [Path(submissions).resolve(), self.out]
+        for d in map(Path, import_dirs() if self.isolate else []):
+            for p in private:
+                if d == p or p in d.parents or d in p.parents:
+                    raise GradingError(f"the grader's import path (PYTHONPATH or sys.path) includes {d}, which would show "
+                                       f"{p} to every sandboxed notebook: remove it from PYTHONPATH")
+
     def _same_devices(self) -> None:
         """A run resumes only with the device setting it started with: its probes were recorded there."""
         path = self.state / "sandbox.json"
@@ -305,6 +316,7 @@ class Grader:
             self.course.add_students(self.roster)
         self.uid_base = run_uid_base()
         self._same_devices()
+        self._private_import_path(submissions)
         notice = self.device_notice()
         if notice:
             self.progress(notice)

@@ -2,8 +2,9 @@
 
 What a sandboxed notebook can see and do (README, "What the grading sandbox allows"):
 
-- files: read-only ``/usr``, ``/etc``, the Python installation and the course's virtual environment, and
-  from the repository only ``dlcourse/``, ``autograder/`` and ``datasets/`` (sockets and FIFOs in them are
+- files: read-only ``/usr``, ``/etc``, the Python installation and the course's virtual environment (and any
+  folder on the grader's import path outside the repository, e.g. ``PYTHONPATH=/opt/site``), and from the
+  repository only ``dlcourse/``, ``autograder/`` and ``datasets/`` (sockets and FIFOs in them are
   masked). Not visible: ``solutions/``, ``tests/``, the gradebook and everything under the grading output
   folder, the submissions folder (other students), the instructor's home. Writable: a private ``/tmp``
   (tmpfs), in which each student gets a fresh folder; it is emptied and checked after every student, and a
@@ -83,6 +84,24 @@ def run_uid_base() -> int:
 def _python_dirs() -> list[str]:
     dirs = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), os.path.realpath(sys.exec_prefix)}
     return sorted(d for d in dirs if not d.startswith(("/usr/", "/etc/")) and d not in ("/usr", "/etc"))
+
+
+def import_dirs() -> list[str]:
+    """Folders on the grader's own import path outside the repository and the Python installation (packages
+    installed with ``pip install --target DIR`` and put on ``PYTHONPATH``, as on a machine whose CUDA torch lives
+    in a read-only environment): the sandbox binds them read-only and imports from them too."""
+    import site
+
+    covered = [str(ROOT), "/usr", "/etc", *_python_dirs(), os.path.realpath(os.getcwd())]  # (python -m puts the cwd first)
+    user = os.path.realpath(site.getusersitepackages())  # the sandbox runs Python with -s: no user site
+    found: list[str] = []
+    for entry in sys.path:
+        real = os.path.realpath(entry) if entry else ""
+        if (not real or not os.path.isdir(real) or real == user or real in found
+                or any(real == c or real.startswith(c.rstrip("/") + "/") for c in covered)):
+            continue
+        found.append(real)
+    return found
 
 
 def _special_files(roots: list[str]) -> list[str]:
@@ -200,7 +219,7 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
     env = {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
            "PATH": f"{exe.parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "TQDM_DISABLE": "1",
-           "DLCOURSE_GRADING": "1", "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", ""),
+           "DLCOURSE_GRADING": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), *import_dirs()]), "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", ""),
            "DLCOURSE_CONTROL_FD": str(control_fd), "DLCOURSE_MEMORY_CGROUP": "1" if cgroup else "0"}
     for key in ("DLCOURSE_DEVICE", "DLCOURSE_DEVICES"):
         if key in os.environ:
@@ -236,7 +255,7 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
     else:
         cmd += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
     cmd += ["--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp"]
-    binds = [*_python_dirs(), *(str(ROOT / part) for part in ("dlcourse", "autograder", "datasets"))]
+    binds = [*_python_dirs(), *import_dirs(), *(str(ROOT / part) for part in ("dlcourse", "autograder", "datasets"))]
     made = set()
     for d in binds:  # parents bwrap creates would be 0700 (root-only): make them traversable
         for parent in reversed(Path(d).parents):
