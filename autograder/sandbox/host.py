@@ -3,7 +3,7 @@
 What a sandboxed notebook can see and do (README, "What the grading sandbox allows"):
 
 - files: read-only ``/usr``, ``/etc``, the Python installation and the course's virtual environment (and any
-  folder on the grader's import path outside the repository, e.g. ``PYTHONPATH=/opt/site``), and from the
+  folder on the grader's ``PYTHONPATH`` outside the repository, e.g. ``PYTHONPATH=/opt/site``), and from the
   repository only ``dlcourse/``, ``autograder/`` and ``datasets/`` (sockets and FIFOs in them are
   masked). Not visible: ``solutions/``, ``tests/``, the gradebook and everything under the grading output
   folder, the submissions folder (other students), the instructor's home. Writable: a private ``/tmp``
@@ -87,18 +87,21 @@ def _python_dirs() -> list[str]:
 
 
 def import_dirs() -> list[str]:
-    """Folders on the grader's own import path outside the repository and the Python installation (packages
-    installed with ``pip install --target DIR`` and put on ``PYTHONPATH``, as on a machine whose CUDA torch lives
-    in a read-only environment): the sandbox binds them read-only and imports from them too."""
+    """The folders on the grader's ``PYTHONPATH`` outside the repository and the Python installation (packages
+    installed with ``pip install --target DIR``, as beside a read-only CUDA environment): the sandbox binds them
+    read-only and imports from them too. Never bound: the repository or a folder above it, ``/``, ``/tmp``
+    itself, ``/proc``, ``/dev`` and ``/sys``, and what the installation's own binds already hold."""
     import site
 
-    covered = [str(ROOT), "/usr", "/etc", *_python_dirs(), os.path.realpath(os.getcwd())]  # (python -m puts the cwd first)
+    covered = [str(ROOT), "/usr", "/etc", "/proc", "/dev", "/sys", *_python_dirs()]
     user = os.path.realpath(site.getusersitepackages())  # the sandbox runs Python with -s: no user site
+    above = [str(ROOT), "/tmp", "/proc", "/dev", "/sys"]  # binding a folder above one of these would uncover it
     found: list[str] = []
-    for entry in sys.path:
+    for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep):
         real = os.path.realpath(entry) if entry else ""
-        if (not real or not os.path.isdir(real) or real == user or real in found
-                or any(real == c or real.startswith(c.rstrip("/") + "/") for c in covered)):
+        if (not real or not os.path.isdir(real) or real == user or real in found or real == "/tmp"
+                or any(real == c or real.startswith(c.rstrip("/") + "/") for c in covered)
+                or any(a.startswith(real.rstrip("/") + "/") for a in above)):
             continue
         found.append(real)
     return found
@@ -216,7 +219,9 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
     exe = Path(os.path.realpath(sys.prefix)) / "bin" / Path(sys.executable).name  # a path that exists in the sandbox
     exe = exe if exe.exists() else Path(sys.executable)
     python = [str(exe), "-s", "-P", "-m", "autograder.sandbox.worker"]
-    env = {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    # USER and LOGNAME: the sandbox's uid has no /etc/passwd entry, and getpass.getuser() (torch 2.11 asks it when
+    # an optimizer first imports torch._dynamo, for its cache folder) reads them before it would look one up
+    env = {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "USER": "student", "LOGNAME": "student", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
            "PATH": f"{exe.parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "TQDM_DISABLE": "1",
            "DLCOURSE_GRADING": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), *import_dirs()]), "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", ""),
