@@ -8,7 +8,7 @@ JUPYTER_ARGS ?=
 PYTEST_ARGS  ?=
 WORKERS ?= auto
 
-.PHONY: lab test test-fast release check bench venv clean-notebooks help
+.PHONY: lab test test-fast release check bench gpu-wheels venv clean-notebooks help
 
 help:
 	@echo "make lab       set up .venv (first time: a few minutes) and open the course in JupyterLab"
@@ -17,6 +17,7 @@ help:
 	@echo "make release   regenerate the student labs in labs/ from solutions/ (nbgrader)"
 	@echo "make check NB=labs/lab01_tensors/lab01_tensors.ipynb   self-check one lab notebook"
 	@echo "make bench     speed benchmarks (a table)"
+	@echo "make gpu-wheels  .whl/: what a CUDA machine with its own torch needs for .ci/gpu-check (README, On a GPU)"
 
 venv: $(STAMP)
 
@@ -43,6 +44,9 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+gpu-wheels: $(STAMP)
+	PYTHON=$(BIN)/python .ci/gpu-wheels
 
 clean-notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert --clear-output --inplace lectures/*.ipynb solutions/*/*.ipynb labs/*/*.ipynb

@@ -133,3 +133,24 @@ def test_xdist_groups_are_honoured(n, request):
     if not getattr(request.config.option, "loadgroup", False):  # set in each pytest-xdist worker
         pytest.skip("not distributed with --dist loadgroup")
     assert request.node.nodeid.endswith("@grouping-check"), f"pytest-xdist did not group {request.node.nodeid}"
+
+
+def test_the_gpu_check_names_tests_and_labs_that_exist():
+    """.ci/gpu-check runs on a GPU machine only now and then: every test file, test function and lab it names
+    must still exist, or the one chance to run it is lost to a rename."""
+    import ast
+    import re
+
+    from autograder.course import lab_names
+
+    script = (ROOT / ".ci" / "gpu-check").read_text()
+    paths = set(re.findall(r"(tests/[\w/]+\.py)(?:::(\w+))?", script))
+    assert len(paths) >= 8, f"the GPU check names fewer test files than expected: {sorted(paths)}"
+    for path, func in paths:
+        assert (ROOT / path).is_file(), f".ci/gpu-check names {path}, which does not exist"
+        if func:
+            names = {n.name for n in ast.walk(ast.parse((ROOT / path).read_text())) if isinstance(n, ast.FunctionDef)}
+            assert func in names, f".ci/gpu-check names {path}::{func}, which does not exist"
+    labs = re.findall(r"tests\.gpu_grading (lab\w+)", script)
+    assert labs and set(labs) <= set(lab_names()), f".ci/gpu-check grades {labs}; the labs are {lab_names()}"
+    assert "DLCOURSE_BENCH_DEVICES=cuda" in script and "mnist_cnn_time_to_99" in script
