@@ -11,6 +11,7 @@ both wrong submissions lose points in every exercise they got wrong. Prints one 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -41,9 +42,11 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     subs, out = args.out / "subs", args.out / "graded"
     expect = make_class(args.lab, subs)
+    # every device present (tests.conftest, imported through tests.test_grading, pins DLCOURSE_DEVICES=cpu)
+    env = {k: v for k, v in os.environ.items() if k not in ("DLCOURSE_DEVICES", "DLCOURSE_DEVICE")}
     t0 = time.monotonic()
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", args.lab, str(subs), "--out", str(out),
-                          *(["--gpu"] if args.gpu else [])], cwd=ROOT, capture_output=True, text=True)
+                          *(["--gpu"] if args.gpu else [])], cwd=ROOT, capture_output=True, text=True, env=env)
     took = time.monotonic() - t0
     print(run.stdout[-3000:], run.stderr[-3000:], sep="\n")
     problems = []

@@ -6,6 +6,7 @@ that starts but in which CUDA does not work. None of them may end in a grade com
 the instructor asked for it, and a grading run without ``--gpu`` says which devices answers are checked on.
 """
 import json
+import os
 import subprocess
 import sys
 
@@ -174,7 +175,7 @@ def test_the_sandbox_imports_from_a_target_install_and_cannot_write_there(monkey
     site_dir = tmp_path / "site"
     site_dir.mkdir()
     (site_dir / "dlcourse_target_probe.py").write_text("VALUE = 42\n")
-    monkeypatch.setenv("PYTHONPATH", f"{ROOT}:{site_dir}")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), str(site_dir), os.environ.get("PYTHONPATH", "")]))
     z = Zygote("target", log=tmp_path / "zygote.log", limits=Limits(cell_timeout=60))
     try:
         cells = [{"index": 0, "source": "import dlcourse_target_probe\nprint('value', dlcourse_target_probe.VALUE)"},
