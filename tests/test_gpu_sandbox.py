@@ -18,12 +18,14 @@ from autograder.sandbox import host
 from autograder.sandbox.host import GPU_NEEDS_CGROUP, NO_GPU_NODES, SandboxUnavailable, Zygote, command
 from autograder.sandbox.protocol import Limits
 from autograder.course import GradingError
+from tests.test_unit_host import pairs
 
 NODES = ["/dev/nvidia-caps", "/dev/nvidia-uvm", "/dev/nvidia0", "/dev/nvidiactl"]
 
 
-def flag_pairs(cmd, flag):
-    return [(cmd[i + 1], cmd[i + 2]) for i, a in enumerate(cmd) if a == flag and i + 2 < len(cmd)]
+def printed(result, index=0) -> str:
+    """What cell ``index`` of a sandbox job's result printed."""
+    return "".join(o.get("text", "") for o in result.cells[index]["outputs"])
 
 
 def test_gpu_sandbox_binds_the_device_nodes_and_the_driver_environment(monkeypatch):
@@ -33,9 +35,9 @@ def test_gpu_sandbox_binds_the_device_nodes_and_the_driver_environment(monkeypat
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
     monkeypatch.setenv("SECRET_TOKEN", "do-not-leak")
     cmd = command(1_234_567, isolate=True, cgroup=True, gpu=True)
-    assert dict(flag_pairs(cmd, "--dev-bind")) == {n: n for n in NODES}, "every NVIDIA node, at its own path"
-    assert ("/sys", "/sys") in flag_pairs(cmd, "--ro-bind"), "the driver reads /sys (read-only)"
-    env = dict(flag_pairs(cmd, "--setenv"))
+    assert dict(pairs(cmd, "--dev-bind")) == {n: n for n in NODES}, "every NVIDIA node, at its own path"
+    assert ("/sys", "/sys") in pairs(cmd, "--ro-bind"), "the driver reads /sys (read-only)"
+    env = dict(pairs(cmd, "--setenv"))
     assert env["PYTORCH_NVML_BASED_CUDA_CHECK"] == "1", "the zygote must not initialise CUDA before it forks"
     assert env["LD_LIBRARY_PATH"] == "/usr/local/nvidia/lib64" and env["CUDA_VISIBLE_DEVICES"] == "0"
     assert env["DLCOURSE_GPU"] == "1" and "do-not-leak" not in " ".join(cmd)
@@ -48,9 +50,9 @@ def test_without_gpu_the_sandbox_sees_no_nvidia_node_even_where_there_are_some(m
     monkeypatch.setenv("LD_LIBRARY_PATH", "/usr/local/nvidia/lib64")
     cmd = command(1_234_567, isolate=True)
     assert "--dev-bind" not in cmd and not any("nvidia" in a for a in cmd)
-    env = dict(flag_pairs(cmd, "--setenv"))
+    env = dict(pairs(cmd, "--setenv"))
     assert "PYTORCH_NVML_BASED_CUDA_CHECK" not in env and "LD_LIBRARY_PATH" not in env
-    assert ("/sys", "/sys") not in flag_pairs(cmd, "--ro-bind")
+    assert ("/sys", "/sys") not in pairs(cmd, "--ro-bind")
 
 
 def test_no_sandbox_gpu_keeps_the_driver_environment(monkeypatch):
@@ -152,10 +154,10 @@ def test_folders_on_the_pythonpath_are_bound_read_only(monkeypatch, tmp_path):
     monkeypatch.setenv("PYTHONPATH", ":".join([*never, str(site_dir)]))
     monkeypatch.syspath_prepend(str(tmp_path))  # sys.path alone (a script's folder) is never bound
     cmd = command(1, isolate=True)
-    binds = dict(flag_pairs(cmd, "--ro-bind"))
+    binds = dict(pairs(cmd, "--ro-bind"))
     assert binds.get(str(site_dir)) == str(site_dir)
     assert not [d for d in never + [str(tmp_path)] if d in binds], "the repository, what holds it, / and /tmp stay out"
-    path = dict(flag_pairs(cmd, "--setenv"))["PYTHONPATH"].split(":")
+    path = dict(pairs(cmd, "--setenv"))["PYTHONPATH"].split(":")
     assert path == [str(ROOT), str(site_dir)]
 
 
@@ -183,8 +185,7 @@ def test_the_sandbox_imports_from_a_target_install_and_cannot_write_there(monkey
         result = z.run(Job(cells=cells, limits=Limits(cell_timeout=60)), deadline=120)
     finally:
         z.stop()
-    printed = "".join(o.get("text", "") for o in result.cells[0]["outputs"])
-    assert "value 42" in printed, result.cells[0]["outputs"]
+    assert "value 42" in printed(result), result.cells[0]["outputs"]
     assert [o["ename"] for o in result.cells[1]["outputs"] if o["output_type"] == "error"] == ["OSError"], result.cells[1]["outputs"]
     assert not (site_dir / "evil.py").exists()
 
@@ -208,8 +209,7 @@ def test_a_gpu_sandbox_runs_cuda_in_every_child(tmp_path):
         z.stop()
     assert line.startswith("cuda ok: ") and torch.cuda.get_device_name(0) in line, line
     for r in results:
-        printed = "".join(o.get("text", "") for o in r.cells[0]["outputs"])
-        assert "cells 12000000.0" in printed, r.cells[0]["outputs"]
+        assert "cells 12000000.0" in printed(r), r.cells[0]["outputs"]
 
 
 @pytest.mark.sandbox
@@ -224,4 +224,4 @@ def test_a_sandboxed_notebook_can_ask_who_it_is(tmp_path):
         result = z.run(Job(cells=[cell], limits=Limits(cell_timeout=60)), deadline=120)
     finally:
         z.stop()
-    assert "user student" in "".join(o.get("text", "") for o in result.cells[0]["outputs"]), result.cells[0]["outputs"]
+    assert "user student" in printed(result), result.cells[0]["outputs"]

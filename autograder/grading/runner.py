@@ -63,11 +63,10 @@ class Grader:
         if self.gpu and scheduler:
             raise GradingError("--gpu with --scheduler is not supported: the reference runs on this machine's GPU, and the "
                                "cluster's workers may have none (grade on one GPU machine, or without --gpu)")
-        if self.gpu and isolate:
-            from ..sandbox.host import NO_GPU_NODES, SandboxUnavailable, gpu_device_nodes
+        if self.gpu and isolate:  # refused before nbgrader's set-up, not at the first sandbox
+            from ..sandbox.host import required_gpu_nodes
 
-            if not gpu_device_nodes():
-                raise SandboxUnavailable(NO_GPU_NODES)
+            required_gpu_nodes()
         self.reveal_hidden_tests = bool(reveal_hidden_tests)
         self.known = known_mistakes(lab) if name_mistakes else []
         self.known_by_id = {k.id: k for k in self.known}
@@ -242,14 +241,14 @@ class Grader:
                 "on the CPU and the CPU-backed simgpu device, not on cuda (add --gpu to check them there too)")
 
     def _private_import_path(self, submissions: Path) -> None:
-        """The folders the sandbox imports from (the grader's own import path) must not hold the class's work."""
+        """The folders the sandbox imports from (the grader's PYTHONPATH) must not hold the class's work."""
         from ..sandbox.host import import_dirs
 
         private = [Path(submissions).resolve(), self.out]
         for d in map(Path, import_dirs() if self.isolate else []):
             for p in private:
                 if d == p or p in d.parents or d in p.parents:
-                    raise GradingError(f"the grader's import path (PYTHONPATH or sys.path) includes {d}, which would show "
+                    raise GradingError(f"the grader's import path (PYTHONPATH) includes {d}, which would show "
                                        f"{p} to every sandboxed notebook: remove it from PYTHONPATH")
 
     def _same_devices(self) -> None:
@@ -258,12 +257,13 @@ class Grader:
         setting = {"gpu": self.gpu}
         if path.is_file():
             before = json.loads(path.read_text())
-            if before != setting:
-                was = "with --gpu" if before.get("gpu") else "without --gpu"
-                raise GradingError(f"{self.out} was graded {was}, and a run resumes only with the same setting: "
-                                   f"repeat the earlier command, or add --fresh to grade everything again")
-        elif (self.state / "reference.json").is_file() and self.gpu:
-            raise GradingError(f"{self.out} was graded without --gpu, and a run resumes only with the same setting: "
+        elif (self.state / "reference.json").is_file():  # recorded before this file existed: without --gpu
+            before = {"gpu": False}
+        else:
+            before = setting
+        if before != setting:
+            was = "with --gpu" if before.get("gpu") else "without --gpu"
+            raise GradingError(f"{self.out} was graded {was}, and a run resumes only with the same setting: "
                                f"repeat the earlier command, or add --fresh to grade everything again")
         self.state.mkdir(parents=True, exist_ok=True)
         _write_json(path, setting)

@@ -72,6 +72,14 @@ def gpu_device_nodes() -> list[str]:
     return sorted(p for p in glob.glob("/dev/nvidia*") if os.path.exists(p))
 
 
+def required_gpu_nodes() -> list[str]:
+    """:func:`gpu_device_nodes`, or :class:`SandboxUnavailable` (:data:`NO_GPU_NODES`) where there are none."""
+    nodes = gpu_device_nodes()
+    if not nodes:
+        raise SandboxUnavailable(NO_GPU_NODES)
+    return nodes
+
+
 def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
@@ -219,12 +227,13 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
     exe = Path(os.path.realpath(sys.prefix)) / "bin" / Path(sys.executable).name  # a path that exists in the sandbox
     exe = exe if exe.exists() else Path(sys.executable)
     python = [str(exe), "-s", "-P", "-m", "autograder.sandbox.worker"]
+    extra = import_dirs()
     # USER and LOGNAME: the sandbox's uid has no /etc/passwd entry, and getpass.getuser() (torch 2.11 asks it when
     # an optimizer first imports torch._dynamo, for its cache folder) reads them before it would look one up
     env = {"HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "USER": "student", "LOGNAME": "student", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1",
            "PATH": f"{exe.parent}:/usr/bin:/bin", "LANG": "C.UTF-8", "TQDM_DISABLE": "1",
-           "DLCOURSE_GRADING": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), *import_dirs()]), "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", ""),
+           "DLCOURSE_GRADING": "1", "PYTHONPATH": os.pathsep.join([str(ROOT), *extra]), "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", ""),
            "DLCOURSE_CONTROL_FD": str(control_fd), "DLCOURSE_MEMORY_CGROUP": "1" if cgroup else "0"}
     for key in ("DLCOURSE_DEVICE", "DLCOURSE_DEVICES"):
         if key in os.environ:
@@ -251,16 +260,13 @@ def command(uid: int | None, *, isolate: bool = True, cgroup: bool = False, cont
             cmd += ["--ro-bind", str(target), f"/{link}"]
     cmd += ["--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue"]
     if gpu:
-        nodes = gpu_device_nodes()
-        if not nodes:
-            raise SandboxUnavailable(NO_GPU_NODES)
-        for node in nodes:
+        for node in required_gpu_nodes():
             cmd += ["--dev-bind", node, node]
         cmd += ["--ro-bind", "/sys", "/sys"]  # the driver reads the PCI topology
     else:
         cmd += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
     cmd += ["--perms", "1777", "--size", str(512 * 2**20), "--tmpfs", "/tmp"]
-    binds = [*_python_dirs(), *import_dirs(), *(str(ROOT / part) for part in ("dlcourse", "autograder", "datasets"))]
+    binds = [*_python_dirs(), *extra, *(str(ROOT / part) for part in ("dlcourse", "autograder", "datasets"))]
     made = set()
     for d in binds:  # parents bwrap creates would be 0700 (root-only): make them traversable
         for parent in reversed(Path(d).parents):
